@@ -1,0 +1,29 @@
+//===- longnet-opt.cpp - mlir-opt with the LongNet dialect ------*- C++ -*-===//
+//
+// Part of the longnet-mlir project.
+//
+// Every upstream dialect, extension and pass, plus the longnet dialect and its
+// passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "longnet/Dialect/LongNet/IR/LongNetDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::longnet::LongNetDialect>();
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "longnet-opt: the LongNet dilated attention optimizer\n",
+      registry));
+}
