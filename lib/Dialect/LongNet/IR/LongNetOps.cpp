@@ -51,13 +51,11 @@ static LogicalResult verifyBranches(DilatedAttentionOp op) {
              << i << "] = " << r << " must be at least 1";
     if (r > w)
       return op.emitOpError("branch ")
-             << i << ": dilation rate " << r << " exceeds segment length "
-             << w;
+             << i << ": dilation rate " << r << " exceeds segment length " << w;
     auto [it, inserted] = seen.try_emplace({w, r}, i);
     if (!inserted)
-      return op.emitOpError("branch ")
-             << i << " (w = " << w << ", r = " << r
-             << ") duplicates branch " << it->second;
+      return op.emitOpError("branch ") << i << " (w = " << w << ", r = " << r
+                                       << ") duplicates branch " << it->second;
   }
   return success();
 }

@@ -1,4 +1,5 @@
-//===- LongNetAttrs.h - LongNet attributes -----------------------*- C++ -*-===//
+//===- LongNetAttrs.h - LongNet attributes -----------------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

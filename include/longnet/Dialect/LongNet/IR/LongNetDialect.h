@@ -1,4 +1,5 @@
-//===- LongNetDialect.h - LongNet dialect ------------------------*- C++ -*-===//
+//===- LongNetDialect.h - LongNet dialect ------------------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

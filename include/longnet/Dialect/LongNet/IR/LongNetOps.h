@@ -1,4 +1,5 @@
-//===- LongNetOps.h - LongNet operations -------------------------*- C++ -*-===//
+//===- LongNetOps.h - LongNet operations -------------------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //
