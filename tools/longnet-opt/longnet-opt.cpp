@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet/Dialect/LongNet/IR/LongNetDialect.h"
+#include "longnet/Dialect/LongNet/Transforms/Passes.h"
+#include "longnet/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,11 +19,14 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  mlir::longnet::registerLongNetPasses();
+  mlir::longnet::registerLongNetPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::longnet::LongNetDialect>();
+  mlir::longnet::registerBufferizableOpInterfaceExternalModels(registry);
 
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "longnet-opt: the LongNet dilated attention optimizer\n",

@@ -9,7 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
-#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <cmath>
 #include <cstdio>
@@ -20,14 +20,172 @@ using namespace mlir::longnet;
 #define GET_OP_CLASSES
 #include "longnet/Dialect/LongNet/IR/LongNetOps.cpp.inc"
 
-namespace {
-/// Names of the [B, N, H, D] dimensions, for diagnostics.
-constexpr const char *kDimNames[] = {"B", "N", "H", "D"};
+//===----------------------------------------------------------------------===//
+// Shared verification helpers
+//===----------------------------------------------------------------------===//
 
-std::string formatDim(int64_t dim) {
+/// Names of the [B, N, H, D] dimensions, for diagnostics.
+static constexpr const char *kDimNames[] = {"B", "N", "H", "D"};
+
+static std::string formatDim(int64_t dim) {
   return ShapedType::isDynamic(dim) ? std::string("?") : std::to_string(dim);
 }
-} // namespace
+
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? "x" : "") + formatDim(d);
+  return s;
+}
+
+/// Shortest readable form of a scalar: 0.5, -2, inf, nan.
+static std::string formatScalar(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+static bool isAttentionElementType(Type type) {
+  return type.isF16() || type.isBF16() || type.isF32() || type.isF64();
+}
+
+/// Checks one (segment length, dilation rate) pair; `index` names it.
+static LogicalResult verifyBranch(Operation *op, int64_t w, int64_t r,
+                                  StringRef wName, StringRef rName,
+                                  std::optional<size_t> index) {
+  std::string suffix = index ? "[" + std::to_string(*index) + "]" : "";
+  if (w < 1)
+    return op->emitOpError("'")
+           << wName << "'" << suffix << " = " << w << " must be at least 1";
+  if (r < 1)
+    return op->emitOpError("'")
+           << rName << "'" << suffix << " = " << r << " must be at least 1";
+  if (r > w)
+    return op->emitOpError(index ? "branch " + std::to_string(*index) + ": "
+                                 : std::string())
+           << "dilation rate " << r << " exceeds segment length " << w;
+  return success();
+}
+
+static LogicalResult verifyScale(Operation *op,
+                                 std::optional<APFloat> scale) {
+  if (!scale)
+    return success();
+  double value = scale->convertToDouble();
+  if (!std::isfinite(value) || value <= 0.0)
+    return op->emitOpError("'scale' must be positive and finite, got ")
+           << formatScalar(value);
+  return success();
+}
+
+/// Checks that `type` is a rank-4 shaped type of a supported float type.
+static LogicalResult verifyAttentionOperand(Operation *op, StringRef name,
+                                            Type type) {
+  auto shaped = cast<ShapedType>(type);
+  if (!shaped.hasRank())
+    return op->emitOpError("'") << name << "' must be ranked, got " << type;
+  if (shaped.getRank() != 4)
+    return op->emitOpError("'")
+           << name << "' must have rank 4 ([B, N, H, D]), got rank "
+           << shaped.getRank() << " in " << type;
+  Type elt = shaped.getElementType();
+  if (!isAttentionElementType(elt))
+    return op->emitOpError("'")
+           << name << "' element type must be f16, bf16, f32 or f64, got "
+           << elt;
+  if (shaped.getDimSize(3) == 0)
+    return op->emitOpError("'")
+           << name << "' head dimension D must be positive";
+  return success();
+}
+
+/// Checks that the first `numDims` static dimensions of `type` agree with
+/// those of the query.
+static LogicalResult verifyMatchesQuery(Operation *op, StringRef name,
+                                        ShapedType type, ShapedType queryType,
+                                        unsigned numDims) {
+  for (unsigned d = 0; d < numDims; ++d) {
+    int64_t got = type.getDimSize(d), want = queryType.getDimSize(d);
+    if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
+        got != want)
+      return op->emitOpError("'")
+             << name << "' dimension " << d << " (" << kDimNames[d] << ") is "
+             << got << " but 'query' has " << want;
+  }
+  return success();
+}
+
+/// Checks query, key, value (and `extra` rank-4 values named alike) for rank,
+/// element type and shape agreement. With `sameElementType` false, the
+/// extra values only need a float type at least as wide as f32 and as the
+/// query's (accumulators).
+static LogicalResult
+verifyQKV(Operation *op, Value query, Value key, Value value,
+          ArrayRef<std::pair<StringRef, Type>> extra, bool sameElementType) {
+  SmallVector<std::pair<StringRef, Type>> all = {{"query", query.getType()},
+                                                 {"key", key.getType()},
+                                                 {"value", value.getType()}};
+  llvm::append_range(all, extra);
+  for (auto [name, type] : all)
+    if (failed(verifyAttentionOperand(op, name, type)))
+      return failure();
+
+  auto queryType = cast<ShapedType>(query.getType());
+  Type queryElt = queryType.getElementType();
+  for (auto [i, entry] : llvm::enumerate(llvm::drop_begin(all))) {
+    auto [name, type] = entry;
+    auto shaped = cast<ShapedType>(type);
+    Type elt = shaped.getElementType();
+    bool isAccumulator = !sameElementType && i >= 2;
+    if (!isAccumulator && elt != queryElt)
+      return op->emitOpError("'")
+             << name << "' element type " << elt
+             << " differs from 'query' element type " << queryElt;
+    if (isAccumulator &&
+        (elt.getIntOrFloatBitWidth() < 32 ||
+         elt.getIntOrFloatBitWidth() < queryElt.getIntOrFloatBitWidth() ||
+         elt.isBF16()))
+      return op->emitOpError("'")
+             << name << "' accumulator element type must be f32 or f64 and "
+             << "at least as wide as the query's " << queryElt << ", got "
+             << elt;
+    if (failed(verifyMatchesQuery(op, name, shaped, queryType, 4)))
+      return failure();
+  }
+  return success();
+}
+
+/// Checks a [B, N, H] log-sum-exp value against the query.
+static LogicalResult verifyLse(Operation *op, StringRef name, Type type,
+                               Type wantElt, ShapedType queryType,
+                               StringRef kind) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank() || shaped.getRank() != 3 ||
+      shaped.getElementType() != wantElt) {
+    std::string eltName;
+    llvm::raw_string_ostream(eltName) << wantElt;
+    StringRef container = isa<MemRefType>(queryType) ? "memref" : "tensor";
+    return op->emitOpError("'")
+           << name << "' " << kind << " must be a " << container << "<"
+           << formatShape(queryType.getShape().take_front(3)) << "x"
+           << eltName << "> ([B, N, H] of " << eltName << "), got " << type;
+  }
+  return verifyMatchesQuery(op, name, shaped, queryType, 3);
+}
+
+static std::optional<double> scaleOrDefault(std::optional<APFloat> scale,
+                                            Value query) {
+  if (scale)
+    return scale->convertToDouble();
+  int64_t headDim = cast<ShapedType>(query.getType()).getDimSize(3);
+  if (ShapedType::isDynamic(headDim))
+    return std::nullopt;
+  return 1.0 / std::sqrt(static_cast<double>(headDim));
+}
+
+//===----------------------------------------------------------------------===//
+// DilatedAttentionOp
+//===----------------------------------------------------------------------===//
 
 /// Checks the (segment length, dilation rate) arrays of the mixture.
 static LogicalResult verifyBranches(DilatedAttentionOp op) {
@@ -43,121 +201,107 @@ static LogicalResult verifyBranches(DilatedAttentionOp op) {
   llvm::DenseMap<std::pair<int64_t, int64_t>, size_t> seen;
   for (auto [i, pair] : llvm::enumerate(llvm::zip_equal(lengths, rates))) {
     auto [w, r] = pair;
-    if (w < 1)
-      return op.emitOpError("'segment_lengths'[")
-             << i << "] = " << w << " must be at least 1";
-    if (r < 1)
-      return op.emitOpError("'dilation_rates'[")
-             << i << "] = " << r << " must be at least 1";
-    if (r > w)
-      return op.emitOpError("branch ")
-             << i << ": dilation rate " << r << " exceeds segment length " << w;
+    if (failed(verifyBranch(op, w, r, "segment_lengths", "dilation_rates", i)))
+      return failure();
     auto [it, inserted] = seen.try_emplace({w, r}, i);
     if (!inserted)
-      return op.emitOpError("branch ") << i << " (w = " << w << ", r = " << r
-                                       << ") duplicates branch " << it->second;
+      return op.emitOpError("branch ")
+             << i << " (w = " << w << ", r = " << r << ") duplicates branch "
+             << it->second;
   }
   return success();
-}
-
-/// Checks that `type` is a rank-4 tensor of a supported float type.
-static LogicalResult verifyAttentionTensor(DilatedAttentionOp op,
-                                           StringRef name, Type type) {
-  // ODS has already checked that every operand and result is ranked.
-  auto tensor = cast<RankedTensorType>(type);
-  if (tensor.getRank() != 4)
-    return op.emitOpError("'")
-           << name << "' must have rank 4 ([B, N, H, D]), got rank "
-           << tensor.getRank() << " in " << type;
-  Type elt = tensor.getElementType();
-  if (!elt.isF16() && !elt.isBF16() && !elt.isF32() && !elt.isF64())
-    return op.emitOpError("'")
-           << name << "' element type must be f16, bf16, f32 or f64, got "
-           << elt;
-  if (tensor.getDimSize(3) == 0)
-    return op.emitOpError("'") << name << "' head dimension D must be positive";
-  return success();
-}
-
-/// Checks that `type` agrees with `refType` (the query's) in element type and
-/// in every static dimension among the first `numDims`.
-static LogicalResult verifyMatchesQuery(DilatedAttentionOp op, StringRef name,
-                                        RankedTensorType type,
-                                        RankedTensorType refType,
-                                        unsigned numDims) {
-  for (unsigned d = 0; d < numDims; ++d) {
-    int64_t got = type.getDimSize(d), want = refType.getDimSize(d);
-    if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
-        got != want)
-      return op.emitOpError("'")
-             << name << "' dimension " << d << " (" << kDimNames[d] << ") is "
-             << got << " but 'query' has " << want;
-  }
-  return success();
-}
-
-/// Shortest readable form of a scalar: 0.5, -2, inf, nan.
-static std::string formatScalar(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
-
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s;
-  for (auto [i, d] : llvm::enumerate(shape))
-    s += (i ? "x" : "") + formatDim(d);
-  return s;
 }
 
 LogicalResult DilatedAttentionOp::verify() {
-  if (failed(verifyBranches(*this)))
+  if (failed(verifyBranches(*this)) || failed(verifyScale(*this, getScale())))
     return failure();
-
-  if (std::optional<APFloat> scale = getScale()) {
-    double value = scale->convertToDouble();
-    if (!std::isfinite(value) || value <= 0.0)
-      return emitOpError("'scale' must be positive and finite, got ")
-             << formatScalar(value);
-  }
-
-  std::pair<StringRef, Type> tensors[] = {{"query", getQuery().getType()},
-                                          {"key", getKey().getType()},
-                                          {"value", getValue().getType()},
-                                          {"output", getOutput().getType()}};
-  for (auto [name, type] : tensors)
-    if (failed(verifyAttentionTensor(*this, name, type)))
-      return failure();
-
-  auto queryType = cast<RankedTensorType>(getQuery().getType());
-  for (auto [name, type] : llvm::drop_begin(tensors)) {
-    auto tensor = cast<RankedTensorType>(type);
-    if (tensor.getElementType() != queryType.getElementType())
-      return emitOpError("'")
-             << name << "' element type " << tensor.getElementType()
-             << " differs from 'query' element type "
-             << queryType.getElementType();
-    if (failed(verifyMatchesQuery(*this, name, tensor, queryType, 4)))
-      return failure();
-  }
-
-  if (Value lse = getLse()) {
-    auto lseType = dyn_cast<RankedTensorType>(lse.getType());
-    std::string want = formatShape(queryType.getShape().take_front(3));
-    if (!lseType || lseType.getRank() != 3 || !lseType.getElementType().isF32())
-      return emitOpError("'lse' result must be a tensor<")
-             << want << "xf32> ([B, N, H] of f32), got " << lse.getType();
-    if (failed(verifyMatchesQuery(*this, "lse", lseType, queryType, 3)))
-      return failure();
-  }
+  if (failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
+                       {{"output", getOutput().getType()}},
+                       /*sameElementType=*/true)))
+    return failure();
+  if (Value lse = getLse())
+    return verifyLse(*this, "lse", lse.getType(),
+                     Float32Type::get(getContext()),
+                     cast<ShapedType>(getQuery().getType()), "result");
   return success();
 }
 
 std::optional<double> DilatedAttentionOp::getScaleOrDefault() {
-  if (std::optional<APFloat> scale = getScale())
-    return scale->convertToDouble();
-  int64_t headDim = cast<ShapedType>(getQuery().getType()).getDimSize(3);
-  if (ShapedType::isDynamic(headDim))
-    return std::nullopt;
-  return 1.0 / std::sqrt(static_cast<double>(headDim));
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+//===----------------------------------------------------------------------===//
+// BranchAttentionOp and AttentionOp
+//===----------------------------------------------------------------------===//
+
+/// Shared verifier of the destination-style flash ops: operands all tensors
+/// (and results typed like the inits) or all memrefs (and no result).
+template <typename OpTy> static LogicalResult verifyFlashOp(OpTy op) {
+  if (failed(verifyScale(op, op.getScale())))
+    return failure();
+  Operation *raw = op.getOperation();
+  bool allTensors = llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<TensorType>);
+  bool allMemRefs =
+      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<MemRefType>);
+  if (!allTensors && !allMemRefs)
+    return op.emitOpError("operands must be all tensors or all memrefs");
+  ValueRange inits = op.getDpsInits();
+  if (allTensors && TypeRange(op.getResults()) != inits.getTypes())
+    return op.emitOpError("results must have the types of the outs operands");
+  if (allMemRefs && !op.getResults().empty())
+    return op.emitOpError("has no results on memrefs");
+
+  if (failed(verifyQKV(op, op.getQuery(), op.getKey(), op.getValue(),
+                       {{"out", inits[0].getType()}},
+                       /*sameElementType=*/false)))
+    return failure();
+  Type accElt = cast<ShapedType>(inits[0].getType()).getElementType();
+  return verifyLse(op, "lse", inits[1].getType(), accElt,
+                   cast<ShapedType>(op.getQuery().getType()), "accumulator");
+}
+
+/// Memrefs: reads of query, key and value; reads and writes of the outs.
+template <typename OpTy>
+static void
+getFlashOpEffects(OpTy op,
+                  SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                      &effects) {
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                         SideEffects::DefaultResource::get());
+    if (op.isDpsInit(&operand))
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}
+
+LogicalResult BranchAttentionOp::verify() {
+  if (failed(verifyBranch(*this, getSegmentLength(), getDilationRate(),
+                          "segment_length", "dilation_rate", std::nullopt)))
+    return failure();
+  return verifyFlashOp(*this);
+}
+
+std::optional<double> BranchAttentionOp::getScaleOrDefault() {
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+void BranchAttentionOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getFlashOpEffects(*this, effects);
+}
+
+LogicalResult AttentionOp::verify() { return verifyFlashOp(*this); }
+
+std::optional<double> AttentionOp::getScaleOrDefault() {
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+void AttentionOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getFlashOpEffects(*this, effects);
 }

@@ -9,6 +9,7 @@
 
 include "longnet/Dialect/LongNet/IR/LongNetDialect.td"
 include "longnet/Dialect/LongNet/IR/LongNetAttrs.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/OpBase.td"
 
@@ -88,6 +89,90 @@ def LongNet_DilatedAttentionOp : LongNet_Op<"dilated_attention", [Pure]> {
   }];
 
   let hasVerifier = 1;
+}
+
+
+//===----------------------------------------------------------------------===//
+// Branch level: one (w, r) branch or dense attention, destination style.
+//===----------------------------------------------------------------------===//
+
+class LongNet_FlashOp<string mnemonic, list<Trait> traits = []>
+    : LongNet_Op<mnemonic, !listconcat(traits, [
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+        DestinationStyleOpInterface])> {
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+
+  code commonExtraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() {
+      return MutableOperandRange(*this, /*start=*/3, /*length=*/2);
+    }
+    /// The softmax scale if given, else 1/sqrt(D) when D is static.
+    std::optional<double> getScaleOrDefault();
+  }];
+  let extraClassDeclaration = commonExtraClassDeclaration;
+  let hasVerifier = 1;
+}
+
+def LongNet_BranchAttentionOp : LongNet_FlashOp<"branch_attention"> {
+  let summary = "one dilated branch merged into running (output, lse) accumulators";
+  let description = [{
+    One branch `(segment_length, dilation_rate)` of dilated attention
+    (semantics of `longnet.dilated_attention` with a single branch), merged
+    in place into the running accumulators `out_acc` (`[B, N, H, D]`, the
+    normalised output of the branches so far) and `lse_acc` (`[B, N, H]`,
+    their combined log-sum-exp), following Eq. 10 of the paper:
+
+    ```
+    L = log(exp(lse_acc) + exp(lse_b));
+    out_acc = out_acc * exp(lse_acc - L) + o_b * exp(lse_b - L);  lse_acc = L
+    ```
+
+    for the rows the branch selects; other rows are left untouched. Starting
+    from `out_acc = 0`, `lse_acc = -inf` and applying every branch gives the
+    mixture. The accumulators are f32 (f64 for f64 inputs). Works on tensors
+    (two results) and, after bufferization, on memrefs (no result).
+
+    ```mlir
+    %o, %l = longnet.branch_attention ins(%q, %k, %v : tensor<1x64x2x16xf16>,
+               tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>)
+             outs(%o0, %l0 : tensor<1x64x2x16xf32>, tensor<1x64x2xf32>)
+             {segment_length = 16, dilation_rate = 2, causal}
+             -> tensor<1x64x2x16xf32>, tensor<1x64x2xf32>
+    ```
+  }];
+  let arguments = (ins
+    AnyShaped:$query, AnyShaped:$key, AnyShaped:$value,
+    AnyShaped:$out_acc, AnyShaped:$lse_acc,
+    I64Attr:$segment_length, I64Attr:$dilation_rate,
+    UnitAttr:$causal, OptionalAttr<F32Attr>:$scale,
+    DefaultValuedAttr<LongNet_OffsetModeAttr,
+                      "::mlir::longnet::OffsetMode::cyclic">:$offset_mode);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value `:` type($query) `,` type($key) `,`
+      type($value) `)`
+    `outs` `(` $out_acc `,` $lse_acc `:` type($out_acc) `,` type($lse_acc) `)`
+    attr-dict (`->` type($results)^)?
+  }];
+}
+
+def LongNet_AttentionOp : LongNet_FlashOp<"attention"> {
+  let summary = "dense softmax attention with its log-sum-exp";
+  let description = [{
+    Dense (optionally causal) softmax attention of `[B, N, H, D]` query, key
+    and value, writing the output to `out` (`[B, N, H, D]`, f32 or f64) and
+    the log-sum-exp of every row to `lse` (`[B, N, H]`). It is the canonical
+    form of a single dilated branch with `w >= N` and `r = 1`.
+  }];
+  let arguments = (ins
+    AnyShaped:$query, AnyShaped:$key, AnyShaped:$value,
+    AnyShaped:$out, AnyShaped:$lse,
+    UnitAttr:$causal, OptionalAttr<F32Attr>:$scale);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value `:` type($query) `,` type($key) `,`
+      type($value) `)`
+    `outs` `(` $out `,` $lse `:` type($out) `,` type($lse) `)`
+    attr-dict (`->` type($results)^)?
+  }];
 }
 
 #endif // LONGNET_DIALECT_LONGNET_IR_LONGNETOPS_TD

@@ -1,0 +1,121 @@
+//===- Passes.td - LongNet transformation passes -----------*- tablegen -*-===//
+//
+// Part of the longnet-mlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LONGNET_DIALECT_LONGNET_TRANSFORMS_PASSES_TD
+#define LONGNET_DIALECT_LONGNET_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LongNetDecomposeMixture : Pass<"longnet-decompose-mixture"> {
+  let summary = "Split a dilated attention mixture into per-branch ops merged in place";
+  let description = [{
+    Rewrites every `longnet.dilated_attention` of `k` branches into `k`
+    `longnet.branch_attention` ops that merge, one after the other, into a
+    running output accumulator (zero-initialised) and a running log-sum-exp
+    accumulator (`-inf`-initialised): Eq. 10 of the paper, evaluated online,
+    so the extra memory is one lse per row rather than `k` outputs.
+    Accumulators are f32 (f64 for f64 inputs); the result is truncated to the
+    op's element type at the end.
+
+    A single branch with `r = 1` and `w >= N` (static `N`) becomes dense
+    `longnet.attention`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def LongNetTileAttention : Pass<"longnet-tile-attention"> {
+  let summary = "Lower bufferized flash ops to a tiled online-softmax loop nest";
+  let description = [{
+    Rewrites every `longnet.branch_attention` and `longnet.attention` on
+    memrefs into a flash-attention loop nest:
+
+    * an `scf.parallel` over (batch, head, segment, query tile);
+    * Q, K and V rows read in place at stride `r` from the head's offset (the
+      dilated gather is address arithmetic: the sparsified tensors are never
+      materialised, only one query tile and one key/value tile are staged in
+      small local buffers, the key tile transposed);
+    * an `scf.for` over the key tiles of the sparsified segment with online
+      softmax (running max and sum, f32 or f64 accumulation); with `causal`
+      the loop stops at the tile holding the query tile's last row, so fully
+      masked key tiles are never visited, and the diagonal tile is masked
+      per element;
+    * S = Q.K^T and O += P.V as register-blocked vector FMAs of
+      `vector-width` lanes;
+    * the result written back at the original rows (fused scatter), merged
+      into the running (output, lse) accumulators for `branch_attention`.
+  }];
+  let options = [
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
+           "Selected query rows per tile (a multiple of 4)">,
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
+           "Selected key rows per tile (a multiple of 2 * vector-width)">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
+           "Lanes of the f32 vectors (halved for f64)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def LongNetConvertToReferenceCalls
+    : Pass<"longnet-convert-to-reference-calls", "::mlir::ModuleOp"> {
+  let summary = "Replace longnet ops by calls of the float64 reference";
+  let description = [{
+    Rewrites every `longnet.dilated_attention` into a call of the runtime's
+    `longnet_reference_dilated_attention` (C interface, f64 memrefs): the
+    operands are converted to f64, the reference computes output and
+    combined lse, and the results are converted back. Used by
+    `longnet-run --check` to run a whole model with the oracle in place of
+    the compiled attention. Must run before bufferization.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+
+def LongNetApproximateMath : Pass<"longnet-approximate-math"> {
+  let summary = "Polynomial approximations of exp and log for CPU vectors";
+  let description = [{
+    Applies upstream's math polynomial approximations (f32 `math.exp`,
+    `math.log`, ...) so that vectorised softmax does not become one libm call
+    per lane on the CPU.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def LongNetExportCInterface
+    : Pass<"longnet-export-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Mark every public function for a C interface wrapper";
+  let description = [{
+    Sets `llvm.emit_c_interface` on every public `func.func` with a body, so
+    that the LLVM lowering emits `_mlir_ciface_<name>` entry points taking
+    memref descriptors by pointer, the ABI that `longnet-run` and compiled
+    models use.
+  }];
+}
+
+def LongNetInterchangeMatmuls : Pass<"longnet-interchange-matmuls"> {
+  let summary = "Put the reduction loop of matmuls in the middle for the CPU";
+  let description = [{
+    Generalises `linalg.matmul` and `linalg.batch_matmul` and interchanges
+    their loops to (..., i, k, j), so that after conversion to loops the
+    innermost loop runs over contiguous columns of B and C and LLVM's loop
+    vectoriser turns it into vector FMAs.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+#endif // LONGNET_DIALECT_LONGNET_TRANSFORMS_PASSES_TD

@@ -1,0 +1,71 @@
+//===- CPUPreparation.cpp - Small CPU-specific preparation passes -*- C++ -*-//
+//
+// Part of the longnet-mlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "longnet/Dialect/LongNet/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::longnet {
+#define GEN_PASS_DEF_LONGNETAPPROXIMATEMATH
+#define GEN_PASS_DEF_LONGNETEXPORTCINTERFACE
+#define GEN_PASS_DEF_LONGNETINTERCHANGEMATMULS
+#include "longnet/Dialect/LongNet/Transforms/Passes.h.inc"
+} // namespace mlir::longnet
+
+using namespace mlir;
+
+namespace {
+struct ApproximateMathPass
+    : public longnet::impl::LongNetApproximateMathBase<ApproximateMathPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+struct ExportCInterfacePass
+    : public longnet::impl::LongNetExportCInterfaceBase<ExportCInterfacePass> {
+  void runOnOperation() override {
+    UnitAttr unit = UnitAttr::get(&getContext());
+    for (auto fn : getOperation().getOps<func::FuncOp>())
+      if (fn.isPublic() && !fn.isExternal())
+        fn->setAttr("llvm.emit_c_interface", unit);
+  }
+};
+
+struct InterchangeMatmulsPass
+    : public longnet::impl::LongNetInterchangeMatmulsBase<
+          InterchangeMatmulsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&
+          op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> generic =
+          linalg::generalizeNamedOp(rewriter, op);
+      if (failed(generic))
+        continue;
+      // (..., i, j, k) -> (..., i, k, j).
+      unsigned n = generic->getNumLoops();
+      SmallVector<unsigned> order = llvm::to_vector(llvm::seq<unsigned>(0, n));
+      std::swap(order[n - 1], order[n - 2]);
+      (void)linalg::interchangeGenericOp(rewriter, *generic, order);
+    }
+  }
+};
+} // namespace
