@@ -1,4 +1,5 @@
-//===- Pipelines.h - LongNet lowering pipelines ------------------*- C++ -*-===//
+//===- Pipelines.h - LongNet lowering pipelines ------------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

@@ -41,8 +41,7 @@ struct FlashOpInterface
     bufferized.propertiesAttr = op->getPropertiesAsAttribute();
     bufferized.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
     rewriter.create(bufferized);
-    replaceOpWithBufferizedValues(rewriter, op,
-                                  ArrayRef(buffers).take_back(2));
+    replaceOpWithBufferizedValues(rewriter, op, ArrayRef(buffers).take_back(2));
     return success();
   }
 };

@@ -44,8 +44,8 @@ static func::FuncOp getOrDeclareReference(ModuleOp module) {
   Type f64 = b.getF64Type(), i64 = b.getI64Type();
   Type t4 = dynamicMemRef(ctx, 4, f64), t3 = dynamicMemRef(ctx, 3, f64),
        t1 = dynamicMemRef(ctx, 1, i64);
-  auto type = b.getFunctionType({t4, t4, t4, t4, t3, t1, t1, i64, f64, i64},
-                                {});
+  auto type =
+      b.getFunctionType({t4, t4, t4, t4, t3, t1, t1, i64, f64, i64}, {});
   auto fn = func::FuncOp::create(b, module.getLoc(), kReferenceFunction, type);
   fn.setPrivate();
   fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
@@ -69,17 +69,16 @@ static Value toF64Buffer(OpBuilder &b, Location loc, Value tensor) {
 /// A rank-1 i64 buffer holding `values`.
 static Value createI64Buffer(OpBuilder &b, Location loc,
                              ArrayRef<int64_t> values) {
-  auto type = MemRefType::get({static_cast<int64_t>(values.size())},
-                              b.getI64Type());
+  auto type =
+      MemRefType::get({static_cast<int64_t>(values.size())}, b.getI64Type());
   Value buffer = memref::AllocaOp::create(b, loc, type);
   for (auto [i, value] : llvm::enumerate(values)) {
     Value index = arith::ConstantIndexOp::create(b, loc, i);
     Value element = arith::ConstantIntOp::create(b, loc, value, 64);
     memref::StoreOp::create(b, loc, element, buffer, index);
   }
-  return memref::CastOp::create(b, loc, dynamicMemRef(b.getContext(), 1,
-                                                      b.getI64Type()),
-                                buffer);
+  return memref::CastOp::create(
+      b, loc, dynamicMemRef(b.getContext(), 1, b.getI64Type()), buffer);
 }
 
 static void convert(RewriterBase &rewriter, func::FuncOp reference,
@@ -124,11 +123,11 @@ static void convert(RewriterBase &rewriter, func::FuncOp reference,
         /*restrict=*/true, /*writable=*/true);
     return convertTensor(rewriter, loc, tensor, resultType);
   };
-  SmallVector<Value> replacements = {asTensor(out, queryType.getShape(),
-                                              op.getOutput().getType())};
+  SmallVector<Value> replacements = {
+      asTensor(out, queryType.getShape(), op.getOutput().getType())};
   if (Value lseResult = op.getLse())
-    replacements.push_back(asTensor(lse, queryType.getShape().take_front(3),
-                                    lseResult.getType()));
+    replacements.push_back(
+        asTensor(lse, queryType.getShape().take_front(3), lseResult.getType()));
   rewriter.replaceOp(op, replacements);
 }
 

@@ -39,8 +39,7 @@ static bool isDense(DilatedAttentionOp op) {
   if (op.getNumBranches() != 1 || op.getDilationRates()[0] != 1)
     return false;
   int64_t seqLen = cast<ShapedType>(op.getQuery().getType()).getDimSize(1);
-  return !ShapedType::isDynamic(seqLen) &&
-         op.getSegmentLengths()[0] >= seqLen;
+  return !ShapedType::isDynamic(seqLen) && op.getSegmentLengths()[0] >= seqLen;
 }
 
 static void decompose(RewriterBase &rewriter, DilatedAttentionOp op) {

@@ -33,7 +33,7 @@ using namespace mlir::longnet;
 
 namespace {
 
-/// Query rows per register block of the S and P.V micro-kernels.
+/// Keys (for S^T) and query rows (for P.V) per register block.
 constexpr int64_t kRowBlock = 4;
 
 struct TileSizes {
@@ -70,8 +70,7 @@ private:
   // Scalar and index helpers.
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value fconst(double v) {
-    return arith::ConstantOp::create(b, loc,
-                                     b.getFloatAttr(computeType, v));
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(computeType, v));
   }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
@@ -94,9 +93,7 @@ private:
   Value splat(Value scalar) {
     return vector::BroadcastOp::create(b, loc, vectorType, scalar);
   }
-  Value negInf() {
-    return fconst(-std::numeric_limits<double>::infinity());
-  }
+  Value negInf() { return fconst(-std::numeric_limits<double>::infinity()); }
 
   /// Loads an element of a [B, N, H, D] operand, converted to computeType.
   Value loadElement(Value memref, ValueRange indices) {
@@ -130,20 +127,20 @@ private:
   /// a stack allocation inside the parallel loop would grow the stack at
   /// every iteration once lowered, and the tile's work dwarfs a malloc.
   Value localBuffer(ArrayRef<int64_t> dims, ValueRange dynamic) {
-    Value buffer = memref::AllocOp::create(
-        b, loc, MemRefType::get(dims, computeType), dynamic,
-        b.getI64IntegerAttr(64));
+    Value buffer =
+        memref::AllocOp::create(b, loc, MemRefType::get(dims, computeType),
+                                dynamic, b.getI64IntegerAttr(64));
     localBuffers.push_back(buffer);
     return buffer;
   }
 
   Value headOffset(Value head, Value numHeads, Value rate);
   void emitQueryTile(ValueRange ivs);
+  void copyRow(Value source, Value row, Value buffer, Value j);
   void emitKeyTile(Value keyStart);
-  void emitScores(Value numQPadded, Value numKPadded);
-  void emitSoftmax(Value keyStart, Value numK, Value numQPadded,
-                   Value numKPadded);
-  void emitProbsTimesValues(Value numK, Value numQPadded);
+  void emitScores(Value numK);
+  void emitSoftmax(Value keyStart, Value numK);
+  void emitProbsTimesValues(Value numK);
   void emitEpilogue();
 
   OpBuilder &b;
@@ -157,7 +154,8 @@ private:
   Value headDim, numHeads, seqLen, segLen, rate, paddedHeadDim, scale;
   // Per query tile values.
   Value batch, head, rowBase, qStart, numQ, keyEnd, numQPadded;
-  Value qBuf, kTBuf, vBuf, sBuf, accBuf, mBuf, lBuf, alphaBuf;
+  Value qTBuf, kBuf, vBuf, sTBuf, accBuf, mBuf, lBuf, alphaBuf;
+  bool rowsInBounds = false;
   SmallVector<Value> localBuffers;
 };
 
@@ -215,21 +213,21 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   Value offset = headOffset(head, numHeads, rate);
   Value segStart = mul(segment, segLen);
   Value segSize = minIdx(segLen, sub(seqLen, segStart));
-  Value hasRows = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
-                                        segSize, offset);
+  Value hasRows =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, segSize, offset);
   Value span = sub(arith::MaxUIOp::create(b, loc, segSize, offset), offset);
   Value numSel =
       arith::SelectOp::create(b, loc, hasRows, ceilDiv(span, rate), idx(0));
   rowBase = add(segStart, offset);
   qStart = mul(queryTile, idx(tiles.query));
-  Value active = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                       qStart, numSel);
+  Value active =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, qStart, numSel);
   auto ifOp = scf::IfOp::create(b, loc, active, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
 
   numQ = minIdx(idx(tiles.query), sub(numSel, qStart));
-  numQPadded = roundUp(numQ, kRowBlock);
+  numQPadded = roundUp(numQ, 2 * tiles.lanes);
   // Causal: keys beyond the tile's last query are fully masked; skip them.
   keyEnd = p.causal ? minIdx(numSel, add(qStart, numQ)) : numSel;
 
@@ -238,42 +236,45 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   int64_t staticPaddedD =
       dynamicD ? ShapedType::kDynamic
                : llvm::divideCeil(staticD, 2 * tiles.lanes) * 2 * tiles.lanes;
+  rowsInBounds = !dynamicD && staticD % tiles.lanes == 0;
   SmallVector<Value> dDyn, dpDyn;
   if (dynamicD) {
     dDyn.push_back(headDim);
     dpDyn.push_back(paddedHeadDim);
   }
-  qBuf = localBuffer({tiles.query, staticD}, dDyn);
-  kTBuf = localBuffer({staticD, tiles.key}, dDyn);
+  qTBuf = localBuffer({staticD, tiles.query}, dDyn);
+  kBuf = localBuffer({tiles.key, staticPaddedD}, dpDyn);
   vBuf = localBuffer({tiles.key, staticPaddedD}, dpDyn);
-  sBuf = localBuffer({tiles.query, tiles.key}, {});
+  sTBuf = localBuffer({tiles.key, tiles.query}, {});
   accBuf = localBuffer({tiles.query, staticPaddedD}, dpDyn);
   mBuf = localBuffer({tiles.query}, {});
   lBuf = localBuffer({tiles.query}, {});
   alphaBuf = localBuffer({tiles.query}, {});
 
-  Value zero = idx(0), one = idx(1);
-  // Stage the scaled query tile (fused gather: rows read in place).
+  Value zero = idx(0), one = idx(1), lanes = idx(tiles.lanes);
+  // Stage the scaled query tile transposed (fused gather: rows read in
+  // place); it is reused by every key tile.
   forLoop(zero, numQ, one, {}, [&](Value i, ValueRange) {
     Value row = add(rowBase, mul(add(qStart, i), rate));
     forLoop(zero, headDim, one, {}, [&](Value d, ValueRange) {
       Value q = loadElement(p.query, {batch, row, head, d});
-      memref::StoreOp::create(b, loc, fmul(q, scale), qBuf, ValueRange{i, d});
+      memref::StoreOp::create(b, loc, fmul(q, scale), qTBuf, ValueRange{d, i});
       return SmallVector<Value>();
     });
     return SmallVector<Value>();
   });
   // Running max, sum and output of every row of the tile.
   Value zeroVec = splat(fconst(0.0));
+  forLoop(zero, idx(tiles.query), lanes, {}, [&](Value i, ValueRange) {
+    vector::StoreOp::create(b, loc, splat(negInf()), mBuf, i);
+    vector::StoreOp::create(b, loc, zeroVec, lBuf, i);
+    return SmallVector<Value>();
+  });
   forLoop(zero, idx(tiles.query), one, {}, [&](Value i, ValueRange) {
-    memref::StoreOp::create(b, loc, negInf(), mBuf, i);
-    memref::StoreOp::create(b, loc, fconst(0.0), lBuf, i);
-    forLoop(zero, paddedHeadDim, idx(tiles.lanes), {},
-            [&](Value d, ValueRange) {
-              vector::StoreOp::create(b, loc, zeroVec, accBuf,
-                                      ValueRange{i, d});
-              return SmallVector<Value>();
-            });
+    forLoop(zero, paddedHeadDim, lanes, {}, [&](Value d, ValueRange) {
+      vector::StoreOp::create(b, loc, zeroVec, accBuf, ValueRange{i, d});
+      return SmallVector<Value>();
+    });
     return SmallVector<Value>();
   });
 
@@ -286,61 +287,69 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
     memref::DeallocOp::create(b, loc, buffer);
 }
 
+void FlashEmitter::copyRow(Value source, Value row, Value buffer, Value j) {
+  auto loadType = VectorType::get({tiles.lanes}, elementType);
+  Value padding =
+      arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, 0.0));
+  forLoop(idx(0), paddedHeadDim, idx(tiles.lanes), {},
+          [&](Value d, ValueRange) {
+            Value v = vector::TransferReadOp::create(
+                b, loc, loadType, source, ValueRange{batch, row, head, d},
+                padding, ArrayRef<bool>{rowsInBounds});
+            if (loadType != vectorType)
+              v = arith::ExtFOp::create(b, loc, vectorType, v);
+            vector::StoreOp::create(b, loc, v, buffer, ValueRange{j, d});
+            return SmallVector<Value>();
+          });
+}
+
 void FlashEmitter::emitKeyTile(Value keyStart) {
   Value zero = idx(0), one = idx(1);
   Value numK = minIdx(idx(tiles.key), sub(keyEnd, keyStart));
-  // Stage K transposed and V (fused gather).
+  // Stage the K and V rows of the tile (fused gather), zero padded in D.
   forLoop(zero, numK, one, {}, [&](Value j, ValueRange) {
     Value row = add(rowBase, mul(add(keyStart, j), rate));
-    forLoop(zero, headDim, one, {}, [&](Value d, ValueRange) {
-      memref::StoreOp::create(b, loc,
-                              loadElement(p.key, {batch, row, head, d}), kTBuf,
-                              ValueRange{d, j});
-      memref::StoreOp::create(b, loc,
-                              loadElement(p.value, {batch, row, head, d}),
-                              vBuf, ValueRange{j, d});
-      return SmallVector<Value>();
-    });
+    copyRow(p.key, row, kBuf, j);
+    copyRow(p.value, row, vBuf, j);
     return SmallVector<Value>();
   });
-  Value numKPadded = roundUp(numK, 2 * tiles.lanes);
-  emitScores(numQPadded, numKPadded);
-  emitSoftmax(keyStart, numK, numQPadded, numKPadded);
-  emitProbsTimesValues(numK, numQPadded);
+  emitScores(numK);
+  emitSoftmax(keyStart, numK);
+  emitProbsTimesValues(numK);
 }
 
-/// S[i, j] = sum_d q[i, d] k[j, d]: blocks of kRowBlock rows by two vectors
-/// of keys, accumulated in registers over d.
-void FlashEmitter::emitScores(Value numQPadded, Value numKPadded) {
+/// S^T[j, i] = sum_d k[j, d] q[i, d]: blocks of kRowBlock keys by two
+/// vectors of queries, accumulated in registers over d.
+void FlashEmitter::emitScores(Value numK) {
   Value zero = idx(0), one = idx(1);
   int64_t lanes = tiles.lanes;
-  forLoop(zero, numQPadded, idx(kRowBlock), {}, [&](Value i0, ValueRange) {
-    forLoop(zero, numKPadded, idx(2 * lanes), {}, [&](Value j0, ValueRange) {
-      Value j1 = add(j0, idx(lanes));
+  Value numKPadded = roundUp(numK, kRowBlock);
+  forLoop(zero, numKPadded, idx(kRowBlock), {}, [&](Value j0, ValueRange) {
+    forLoop(zero, numQPadded, idx(2 * lanes), {}, [&](Value i0, ValueRange) {
+      Value i1 = add(i0, idx(lanes));
       SmallVector<Value> inits(2 * kRowBlock, splat(fconst(0.0)));
-      SmallVector<Value> sums = forLoop(
-          zero, headDim, one, inits, [&](Value d, ValueRange acc) {
-            Value k0 = vector::LoadOp::create(b, loc, vectorType, kTBuf,
-                                              ValueRange{d, j0});
-            Value k1 = vector::LoadOp::create(b, loc, vectorType, kTBuf,
-                                              ValueRange{d, j1});
+      SmallVector<Value> sums =
+          forLoop(zero, headDim, one, inits, [&](Value d, ValueRange acc) {
+            Value q0 = vector::LoadOp::create(b, loc, vectorType, qTBuf,
+                                              ValueRange{d, i0});
+            Value q1 = vector::LoadOp::create(b, loc, vectorType, qTBuf,
+                                              ValueRange{d, i1});
             SmallVector<Value> next;
             for (int64_t r = 0; r < kRowBlock; ++r) {
-              Value q = memref::LoadOp::create(
-                  b, loc, qBuf, ValueRange{add(i0, idx(r)), d});
-              Value qv = splat(q);
-              next.push_back(vector::FMAOp::create(b, loc, qv, k0, acc[2 * r]));
+              Value k = splat(memref::LoadOp::create(
+                  b, loc, kBuf, ValueRange{add(j0, idx(r)), d}));
+              next.push_back(vector::FMAOp::create(b, loc, k, q0, acc[2 * r]));
               next.push_back(
-                  vector::FMAOp::create(b, loc, qv, k1, acc[2 * r + 1]));
+                  vector::FMAOp::create(b, loc, k, q1, acc[2 * r + 1]));
             }
             return next;
           });
       for (int64_t r = 0; r < kRowBlock; ++r) {
-        Value row = add(i0, idx(r));
-        vector::StoreOp::create(b, loc, sums[2 * r], sBuf,
-                                ValueRange{row, j0});
-        vector::StoreOp::create(b, loc, sums[2 * r + 1], sBuf,
-                                ValueRange{row, j1});
+        Value key = add(j0, idx(r));
+        vector::StoreOp::create(b, loc, sums[2 * r], sTBuf,
+                                ValueRange{key, i0});
+        vector::StoreOp::create(b, loc, sums[2 * r + 1], sTBuf,
+                                ValueRange{key, i1});
       }
       return SmallVector<Value>();
     });
@@ -348,74 +357,63 @@ void FlashEmitter::emitScores(Value numQPadded, Value numKPadded) {
   });
 }
 
-/// Online softmax of each row of the tile: mask, new max, rescale factor,
-/// probabilities (in place in sBuf) and running sum.
-void FlashEmitter::emitSoftmax(Value keyStart, Value numK, Value numQPadded,
-                               Value numKPadded) {
-  Value zero = idx(0), one = idx(1), lanes = idx(tiles.lanes);
+/// Online softmax, vectorised over the query rows of the tile: mask, new
+/// running max, rescale factor, probabilities (in place in S^T) and sums.
+void FlashEmitter::emitSoftmax(Value keyStart, Value numK) {
+  Value zero = idx(0), one = idx(1);
   auto indexVec = VectorType::get({tiles.lanes}, b.getIndexType());
   Value negInfVec = splat(negInf());
-  forLoop(zero, numQPadded, one, {}, [&](Value i, ValueRange) {
-    Value queryIndex = add(qStart, i);
-    // Masked scores and their maximum.
-    SmallVector<Value> maxv = forLoop(
-        zero, numKPadded, lanes, {negInfVec}, [&](Value j, ValueRange acc) {
-          Value s = vector::LoadOp::create(b, loc, vectorType, sBuf,
-                                           ValueRange{i, j});
-          Value cols = add(vector::BroadcastOp::create(b, loc, indexVec, j),
-                           vector::StepOp::create(b, loc, indexVec));
-          Value valid = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::ult, cols,
-              vector::BroadcastOp::create(b, loc, indexVec, numK));
-          if (p.causal) {
-            Value keyIndex = add(
-                vector::BroadcastOp::create(b, loc, indexVec, keyStart), cols);
-            Value visible = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::ule, keyIndex,
-                vector::BroadcastOp::create(b, loc, indexVec, queryIndex));
-            valid = arith::AndIOp::create(b, loc, valid, visible);
-          }
-          s = arith::SelectOp::create(b, loc, valid, s, negInfVec);
-          vector::StoreOp::create(b, loc, s, sBuf, ValueRange{i, j});
-          return SmallVector<Value>{fmax(acc[0], s)};
+  forLoop(zero, numQPadded, idx(tiles.lanes), {}, [&](Value i, ValueRange) {
+    // Sequence-independent selected indices of these queries.
+    Value queries =
+        add(vector::BroadcastOp::create(b, loc, indexVec, add(qStart, i)),
+            vector::StepOp::create(b, loc, indexVec));
+    auto masked = [&](Value j, Value s) -> Value {
+      if (!p.causal)
+        return s;
+      Value key =
+          vector::BroadcastOp::create(b, loc, indexVec, add(keyStart, j));
+      Value visible = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                            key, queries);
+      return arith::SelectOp::create(b, loc, visible, s, negInfVec);
+    };
+    SmallVector<Value> tileMax =
+        forLoop(zero, numK, one, {negInfVec}, [&](Value j, ValueRange acc) {
+          Value s = vector::LoadOp::create(b, loc, vectorType, sTBuf,
+                                           ValueRange{j, i});
+          return SmallVector<Value>{fmax(acc[0], masked(j, s))};
         });
-    Value tileMax = vector::ReductionOp::create(
-        b, loc, vector::CombiningKind::MAXIMUMF, maxv[0]);
-    Value mOld = memref::LoadOp::create(b, loc, mBuf, i);
-    Value mNew = fmax(mOld, tileMax);
-    // A row with nothing visible yet keeps max -inf; use 0 to avoid inf-inf.
+    Value mOld = vector::LoadOp::create(b, loc, vectorType, mBuf, i);
+    Value mNew = fmax(mOld, tileMax[0]);
+    // Rows with nothing visible yet keep max -inf; use 0 to avoid inf-inf.
     Value isEmpty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                          mNew, negInf());
-    Value mSafe = arith::SelectOp::create(b, loc, isEmpty, fconst(0.0), mNew);
+                                          mNew, negInfVec);
+    Value mSafe =
+        arith::SelectOp::create(b, loc, isEmpty, splat(fconst(0.0)), mNew);
     Value alpha = exp(fsub(mOld, mSafe));
-    Value mSafeVec = splat(mSafe);
     SmallVector<Value> sum = forLoop(
-        zero, numKPadded, lanes, {splat(fconst(0.0))},
-        [&](Value j, ValueRange acc) {
-          Value s = vector::LoadOp::create(b, loc, vectorType, sBuf,
-                                           ValueRange{i, j});
-          Value prob = exp(fsub(s, mSafeVec));
-          vector::StoreOp::create(b, loc, prob, sBuf, ValueRange{i, j});
+        zero, numK, one, {splat(fconst(0.0))}, [&](Value j, ValueRange acc) {
+          Value s = vector::LoadOp::create(b, loc, vectorType, sTBuf,
+                                           ValueRange{j, i});
+          Value prob = exp(fsub(masked(j, s), mSafe));
+          vector::StoreOp::create(b, loc, prob, sTBuf, ValueRange{j, i});
           return SmallVector<Value>{fadd(acc[0], prob)};
         });
-    Value tileSum = vector::ReductionOp::create(
-        b, loc, vector::CombiningKind::ADD, sum[0]);
-    Value lOld = memref::LoadOp::create(b, loc, lBuf, i);
-    memref::StoreOp::create(b, loc, fadd(fmul(lOld, alpha), tileSum), lBuf, i);
-    memref::StoreOp::create(b, loc, mNew, mBuf, i);
-    memref::StoreOp::create(b, loc, alpha, alphaBuf, i);
+    Value lOld = vector::LoadOp::create(b, loc, vectorType, lBuf, i);
+    vector::StoreOp::create(b, loc, fadd(fmul(lOld, alpha), sum[0]), lBuf, i);
+    vector::StoreOp::create(b, loc, mNew, mBuf, i);
+    vector::StoreOp::create(b, loc, alpha, alphaBuf, i);
     return SmallVector<Value>();
   });
 }
 
 /// acc[i, :] = alpha[i] * acc[i, :] + sum_j P[i, j] v[j, :]: blocks of
 /// kRowBlock rows by two vectors of the head dimension.
-void FlashEmitter::emitProbsTimesValues(Value numK, Value numQPadded) {
+void FlashEmitter::emitProbsTimesValues(Value numK) {
   Value zero = idx(0), one = idx(1);
   int64_t lanes = tiles.lanes;
   forLoop(zero, numQPadded, idx(kRowBlock), {}, [&](Value i0, ValueRange) {
-    forLoop(zero, paddedHeadDim, idx(2 * lanes), {}, [&](Value d0,
-                                                         ValueRange) {
+    forLoop(zero, paddedHeadDim, idx(2 * lanes), {}, [&](Value d0, ValueRange) {
       Value d1 = add(d0, idx(lanes));
       SmallVector<Value> inits;
       for (int64_t r = 0; r < kRowBlock; ++r) {
@@ -436,7 +434,7 @@ void FlashEmitter::emitProbsTimesValues(Value numK, Value numQPadded) {
             SmallVector<Value> next;
             for (int64_t r = 0; r < kRowBlock; ++r) {
               Value prob = splat(memref::LoadOp::create(
-                  b, loc, sBuf, ValueRange{add(i0, idx(r)), j}));
+                  b, loc, sTBuf, ValueRange{j, add(i0, idx(r))}));
               next.push_back(
                   vector::FMAOp::create(b, loc, prob, v0, acc[2 * r]));
               next.push_back(
@@ -472,8 +470,8 @@ void FlashEmitter::emitEpilogue() {
     if (p.merge) {
       Value oldLse = memref::LoadOp::create(b, loc, p.lse, lseIndex);
       Value top = fmax(oldLse, branchLse);
-      newLse = fadd(top, log(fadd(exp(fsub(oldLse, top)),
-                                  exp(fsub(branchLse, top)))));
+      newLse = fadd(
+          top, log(fadd(exp(fsub(oldLse, top)), exp(fsub(branchLse, top)))));
       keepWeight = exp(fsub(oldLse, newLse));
       newWeight = fmul(exp(fsub(branchLse, newLse)), inv);
     } else {
@@ -534,26 +532,24 @@ struct TileAttentionPass
                        "longnet-tile-attention: vector-width must be an even "
                        "number >= 2, got ")
              << vectorWidth;
-    if (queryTile < kRowBlock || queryTile % kRowBlock != 0)
+    if (queryTile < 2 * vectorWidth || queryTile % (2 * vectorWidth) != 0)
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: query-tile must be a positive "
-                       "multiple of ")
-             << kRowBlock << ", got " << queryTile;
-    if (keyTile < 2 * vectorWidth || keyTile % (2 * vectorWidth) != 0)
+                       "multiple of 2 * vector-width = ")
+             << 2 * vectorWidth << ", got " << queryTile;
+    if (keyTile < kRowBlock || keyTile % kRowBlock != 0)
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: key-tile must be a positive "
-                       "multiple of 2 * vector-width = ")
-             << 2 * vectorWidth << ", got " << keyTile;
+                       "multiple of ")
+             << kRowBlock << ", got " << keyTile;
     return success();
   }
 
   template <typename OpTy> LogicalResult lower(OpTy op) {
     if (!op.getResults().empty())
-      return op.emitOpError(
-          "must be bufferized before longnet-tile-attention");
+      return op.emitOpError("must be bufferized before longnet-tile-attention");
     FlashProblem problem = getProblem(op);
-    Type computeType =
-        cast<MemRefType>(problem.out.getType()).getElementType();
+    Type computeType = cast<MemRefType>(problem.out.getType()).getElementType();
     int64_t lanes = computeType.isF64() ? vectorWidth / 2 : vectorWidth;
     // Keep the key tile a multiple of two vectors of the compute type.
     TileSizes tiles{queryTile, keyTile, lanes};
@@ -572,10 +568,9 @@ struct TileAttentionPass
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      LogicalResult result =
-          TypeSwitch<Operation *, LogicalResult>(op)
-              .Case<BranchAttentionOp, AttentionOp>(
-                  [&](auto typed) { return lower(typed); });
+      LogicalResult result = TypeSwitch<Operation *, LogicalResult>(op)
+                                 .Case<BranchAttentionOp, AttentionOp>(
+                                     [&](auto typed) { return lower(typed); });
       if (failed(result))
         return signalPassFailure();
     }

@@ -32,13 +32,12 @@ static Value convertElements(OpBuilder &b, Location loc, Value value,
   auto map = linalg::MapOp::create(
       b, loc, ValueRange{value}, init,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value converted =
-            widen ? arith::ExtFOp::create(nested, nestedLoc, elementType,
-                                          args[0])
-                        .getResult()
-                  : arith::TruncFOp::create(nested, nestedLoc, elementType,
-                                            args[0])
-                        .getResult();
+        Value converted = widen ? arith::ExtFOp::create(nested, nestedLoc,
+                                                        elementType, args[0])
+                                      .getResult()
+                                : arith::TruncFOp::create(nested, nestedLoc,
+                                                          elementType, args[0])
+                                      .getResult();
         linalg::YieldOp::create(nested, nestedLoc, converted);
       });
   return map.getResult().front();
@@ -47,8 +46,7 @@ static Value convertElements(OpBuilder &b, Location loc, Value value,
 Value longnet::convertTensor(OpBuilder &b, Location loc, Value value,
                              Type targetType) {
   auto target = cast<RankedTensorType>(targetType);
-  Value converted =
-      convertElements(b, loc, value, target.getElementType());
+  Value converted = convertElements(b, loc, value, target.getElementType());
   if (converted.getType() == targetType)
     return converted;
   return tensor::CastOp::create(b, loc, targetType, converted);

@@ -1,4 +1,5 @@
-//===- Passes.h - LongNet transformation passes ------------------*- C++ -*-===//
+//===- Passes.h - LongNet transformation passes ------------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

@@ -37,23 +37,23 @@ def LongNetTileAttention : Pass<"longnet-tile-attention"> {
     * an `scf.parallel` over (batch, head, segment, query tile);
     * Q, K and V rows read in place at stride `r` from the head's offset (the
       dilated gather is address arithmetic: the sparsified tensors are never
-      materialised, only one query tile and one key/value tile are staged in
-      small local buffers, the key tile transposed);
+      materialised: only one query tile, transposed and scaled, and one
+      key/value tile are staged in small local buffers);
     * an `scf.for` over the key tiles of the sparsified segment with online
       softmax (running max and sum, f32 or f64 accumulation); with `causal`
       the loop stops at the tile holding the query tile's last row, so fully
       masked key tiles are never visited, and the diagonal tile is masked
       per element;
-    * S = Q.K^T and O += P.V as register-blocked vector FMAs of
-      `vector-width` lanes;
+    * S^T = K.Q^T and O += P.V as register-blocked vector FMAs of
+      `vector-width` lanes, the softmax vectorised over query rows;
     * the result written back at the original rows (fused scatter), merged
       into the running (output, lse) accumulators for `branch_attention`.
   }];
   let options = [
     Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
-           "Selected query rows per tile (a multiple of 4)">,
+           "Selected query rows per tile (a multiple of 2 * vector-width)">,
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
-           "Selected key rows per tile (a multiple of 2 * vector-width)">,
+           "Selected key rows per tile (a multiple of 4)">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
            "Lanes of the f32 vectors (halved for f64)">
   ];

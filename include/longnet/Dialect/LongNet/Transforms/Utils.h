@@ -1,4 +1,5 @@
-//===- Utils.h - Helpers shared by the LongNet passes ------------*- C++ -*-===//
+//===- Utils.h - Helpers shared by the LongNet passes ------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //
