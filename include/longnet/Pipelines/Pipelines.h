@@ -19,11 +19,11 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
   PassOptions::Option<int64_t> queryTile{
       *this, "query-tile",
       llvm::cl::desc("Selected query rows per tile of the flash loop nest"),
-      llvm::cl::init(64)};
+      llvm::cl::init(96)};
   PassOptions::Option<int64_t> keyTile{
       *this, "key-tile",
       llvm::cl::desc("Selected key rows per tile of the flash loop nest"),
-      llvm::cl::init(64)};
+      llvm::cl::init(96)};
   PassOptions::Option<bool> reference{
       *this, "reference",
       llvm::cl::desc("Lower longnet ops to calls of the float64 reference "

@@ -22,6 +22,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
+#include <numeric>
 
 namespace mlir::longnet {
 #define GEN_PASS_DEF_LONGNETTILEATTENTION
@@ -34,7 +35,7 @@ using namespace mlir::longnet;
 namespace {
 
 /// Keys (for S^T) and query rows (for P.V) per register block.
-constexpr int64_t kRowBlock = 4;
+constexpr int64_t kRowBlock = 6;
 
 struct TileSizes {
   int64_t query;
@@ -227,7 +228,7 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
 
   numQ = minIdx(idx(tiles.query), sub(numSel, qStart));
-  numQPadded = roundUp(numQ, 2 * tiles.lanes);
+  numQPadded = roundUp(numQ, std::lcm(2 * tiles.lanes, kRowBlock));
   // Causal: keys beyond the tile's last query are fully masked; skip them.
   keyEnd = p.causal ? minIdx(numSel, add(qStart, numQ)) : numSel;
 
@@ -532,11 +533,12 @@ struct TileAttentionPass
                        "longnet-tile-attention: vector-width must be an even "
                        "number >= 2, got ")
              << vectorWidth;
-    if (queryTile < 2 * vectorWidth || queryTile % (2 * vectorWidth) != 0)
+    int64_t queryMultiple = std::lcm(2 * vectorWidth, kRowBlock);
+    if (queryTile < queryMultiple || queryTile % queryMultiple != 0)
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: query-tile must be a positive "
-                       "multiple of 2 * vector-width = ")
-             << 2 * vectorWidth << ", got " << queryTile;
+                       "multiple of lcm(2 * vector-width, ")
+             << kRowBlock << ") = " << queryMultiple << ", got " << queryTile;
     if (keyTile < kRowBlock || keyTile % kRowBlock != 0)
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: key-tile must be a positive "

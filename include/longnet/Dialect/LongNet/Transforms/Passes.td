@@ -50,10 +50,10 @@ def LongNetTileAttention : Pass<"longnet-tile-attention"> {
       into the running (output, lse) accumulators for `branch_attention`.
   }];
   let options = [
-    Option<"queryTile", "query-tile", "int64_t", /*default=*/"64",
-           "Selected query rows per tile (a multiple of 2 * vector-width)">,
-    Option<"keyTile", "key-tile", "int64_t", /*default=*/"64",
-           "Selected key rows per tile (a multiple of 4)">,
+    Option<"queryTile", "query-tile", "int64_t", /*default=*/"96",
+           "Selected query rows per tile (a multiple of lcm(2 * vector-width, 6))">,
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"96",
+           "Selected key rows per tile (a multiple of 6)">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
            "Lanes of the f32 vectors (halved for f64)">
   ];
