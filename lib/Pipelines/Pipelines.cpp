@@ -48,6 +48,7 @@ static void addLoopPasses(OpPassManager &pm,
   tiling.keyTile = options.keyTile;
   pm.addPass(longnet::createLongNetTileAttention(tiling));
   pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(longnet::createLongNetSequentializeNestedParallel());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createLoopInvariantCodeMotionPass());

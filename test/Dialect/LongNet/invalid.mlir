@@ -297,3 +297,357 @@ func.func @wrong_operand_count(%q: tensor<1x16x2x8xf32>) {
          : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) -> tensor<1x16x2x8xf32>
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// longnet.branch_attention and longnet.attention
+//===----------------------------------------------------------------------===//
+
+func.func @branch_zero_segment(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'segment_length' = 0 must be at least 1}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 0, dilation_rate = 1}
+  return
+}
+
+// -----
+
+func.func @branch_negative_segment(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'segment_length' = -16 must be at least 1}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = -16, dilation_rate = 1}
+  return
+}
+
+// -----
+
+func.func @branch_zero_rate(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'dilation_rate' = 0 must be at least 1}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 0}
+  return
+}
+
+// -----
+
+func.func @branch_negative_rate(%q: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'dilation_rate' = -2 must be at least 1}}
+  %o, %l = longnet.branch_attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) {segment_length = 8, dilation_rate = -2}
+             -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @branch_rate_exceeds_segment(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op dilation rate 8 exceeds segment length 4}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 4, dilation_rate = 8}
+  return
+}
+
+// -----
+
+func.func @branch_missing_rate(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{requires attribute 'dilation_rate'}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 4}
+  return
+}
+
+// -----
+
+func.func @branch_zero_scale(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'scale' must be positive and finite, got 0}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2, scale = 0.0 : f32}
+  return
+}
+
+// -----
+
+func.func @attention_negative_scale(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'scale' must be positive and finite, got -0.25}}
+  longnet.attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {scale = -0.25 : f32}
+  return
+}
+
+// -----
+
+func.func @attention_infinite_scale(%q: tensor<1x16x2x8xf32>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'scale' must be positive and finite, got inf}}
+  %o, %l = longnet.attention ins(%q, %q, %q : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) {scale = 0x7F800000 : f32}
+             -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @branch_tensor_ins_memref_outs(%q: tensor<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op operands must be all tensors or all memrefs}}
+  longnet.branch_attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_one_memref_key(%q: tensor<1x16x2x8xf16>, %k: memref<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op operands must be all tensors or all memrefs}}
+  %o, %l = longnet.attention ins(%q, %k, %q : tensor<1x16x2x8xf16>, memref<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @attention_results_on_memrefs(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op has no results on memrefs}}
+  %r:2 = longnet.attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+           outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @branch_results_on_memrefs(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op has no results on memrefs}}
+  %r = longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+         outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_tensors_without_results(%q: tensor<1x16x2x8xf16>, %o: tensor<1x16x2x8xf32>, %l: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op results must have the types of the outs operands}}
+  longnet.branch_attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+    outs(%o, %l : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_one_result(%q: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op results must have the types of the outs operands}}
+  %o = longnet.attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+         outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) -> tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_result_types_differ(%q: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op results must have the types of the outs operands}}
+  %o, %l = longnet.attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) -> tensor<1x16x2x8xf32>, tensor<1x16x2xf64>
+  return
+}
+
+// -----
+
+func.func @branch_result_less_static(%q: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op results must have the types of the outs operands}}
+  %o, %l = longnet.branch_attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+             -> tensor<1x?x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @attention_f16_accumulator(%q: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf16>, %l0: tensor<1x16x2xf16>) {
+  // expected-error @+1 {{'longnet.attention' op 'out' accumulator element type must be f32 or f64 and at least as wide as the query's 'f16', got 'f16'}}
+  %o, %l = longnet.attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf16>, tensor<1x16x2xf16>) -> tensor<1x16x2x8xf16>, tensor<1x16x2xf16>
+  return
+}
+
+// -----
+
+func.func @branch_bf16_accumulator(%q: memref<1x16x2x8xbf16>, %o: memref<1x16x2x8xbf16>, %l: memref<1x16x2xbf16>) {
+  // expected-error @+1 {{'out' accumulator element type must be f32 or f64 and at least as wide as the query's 'bf16', got 'bf16'}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xbf16>, memref<1x16x2x8xbf16>, memref<1x16x2x8xbf16>)
+    outs(%o, %l : memref<1x16x2x8xbf16>, memref<1x16x2xbf16>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @branch_f32_accumulator_for_f64(%q: memref<1x16x2x8xf64>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'out' accumulator element type must be f32 or f64 and at least as wide as the query's 'f64', got 'f32'}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf64>, memref<1x16x2x8xf64>, memref<1x16x2x8xf64>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_integer_accumulator(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xi32>, %l: memref<1x16x2xi32>) {
+  // expected-error @+1 {{'out' element type must be f16, bf16, f32 or f64, got 'i32'}}
+  longnet.attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xi32>, memref<1x16x2xi32>)
+  return
+}
+
+// -----
+
+func.func @attention_key_element_differs(%q: memref<1x16x2x8xf16>, %k: memref<1x16x2x8xf32>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'key' element type 'f32' differs from 'query' element type 'f16'}}
+  longnet.attention ins(%q, %k, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf32>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>)
+  return
+}
+
+// -----
+
+func.func @branch_value_element_invalid(%q: memref<1x16x2x8xf32>, %v: memref<1x16x2x8xi8>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'value' element type must be f16, bf16, f32 or f64, got 'i8'}}
+  longnet.branch_attention ins(%q, %q, %v : memref<1x16x2x8xf32>, memref<1x16x2x8xf32>, memref<1x16x2x8xi8>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_unranked_query(%q: tensor<*xf16>, %k: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'query' must be ranked, got 'tensor<*xf16>'}}
+  %o, %l = longnet.attention ins(%q, %k, %k : tensor<*xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @attention_unranked_memref_query(%q: memref<*xf16>, %k: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'query' must be ranked, got 'memref<*xf16>'}}
+  longnet.attention ins(%q, %k, %k : memref<*xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+      outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>)
+  return
+}
+
+// -----
+
+func.func @branch_unranked_value(%q: tensor<1x16x2x8xf16>, %v: tensor<*xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'value' must be ranked, got 'tensor<*xf16>'}}
+  %o, %l = longnet.branch_attention ins(%q, %q, %v : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<*xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+             -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @attention_query_rank(%q: memref<16x2x8xf16>, %k: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'query' must have rank 4 ([B, N, H, D]), got rank 3 in 'memref<16x2x8xf16>'}}
+  longnet.attention ins(%q, %k, %k : memref<16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>)
+  return
+}
+
+// -----
+
+func.func @branch_out_rank(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'out' must have rank 4 ([B, N, H, D]), got rank 3 in 'memref<1x16x2xf32>'}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_zero_head_dim(%q: memref<1x16x2x0xf16>, %o: memref<1x16x2x0xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'query' head dimension D must be positive}}
+  longnet.attention ins(%q, %q, %q : memref<1x16x2x0xf16>, memref<1x16x2x0xf16>, memref<1x16x2x0xf16>)
+    outs(%o, %l : memref<1x16x2x0xf32>, memref<1x16x2xf32>)
+  return
+}
+
+// -----
+
+func.func @branch_key_seq_mismatch(%q: tensor<1x16x2x8xf16>, %k: tensor<1x32x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'key' dimension 1 (N) is 32 but 'query' has 16}}
+  %o, %l = longnet.branch_attention ins(%q, %k, %k : tensor<1x16x2x8xf16>, tensor<1x32x2x8xf16>, tensor<1x32x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+             -> tensor<1x16x2x8xf32>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @attention_value_head_dim_mismatch(%q: memref<1x16x2x8xf16>, %v: memref<1x16x2x4xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'value' dimension 3 (D) is 4 but 'query' has 8}}
+  longnet.attention ins(%q, %q, %v : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x4xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_dynamic_key_static_value_mismatch(%q: memref<2x16x2x8xf16>, %k: memref<?x?x?x?xf16>, %v: memref<3x16x2x8xf16>,
+                                                       %o: memref<2x16x2x8xf32>, %l: memref<2x16x2xf32>) {
+  // expected-error @+1 {{'value' dimension 0 (B) is 3 but 'query' has 2}}
+  longnet.attention ins(%q, %k, %v : memref<2x16x2x8xf16>, memref<?x?x?x?xf16>, memref<3x16x2x8xf16>)
+    outs(%o, %l : memref<2x16x2x8xf32>, memref<2x16x2xf32>)
+  return
+}
+
+// -----
+
+func.func @branch_out_heads_mismatch(%q: memref<1x16x2x8xf16>, %o: memref<1x16x4x8xf32>, %l: memref<1x16x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'out' dimension 2 (H) is 4 but 'query' has 2}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x4x8xf32>, memref<1x16x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_lse_rank(%q: tensor<1x16x2x8xf16>, %o0: tensor<1x16x2x8xf32>, %l0: tensor<1x16x2x1xf32>) {
+  // expected-error @+1 {{'longnet.attention' op 'lse' accumulator must be a tensor<1x16x2xf32> ([B, N, H] of f32), got 'tensor<1x16x2x1xf32>'}}
+  %o, %l = longnet.attention ins(%q, %q, %q : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf32>, tensor<1x16x2x1xf32>) -> tensor<1x16x2x8xf32>, tensor<1x16x2x1xf32>
+  return
+}
+
+// -----
+
+func.func @branch_lse_element(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x16x2xf64>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'lse' accumulator must be a memref<1x16x2xf32> ([B, N, H] of f32), got 'memref<1x16x2xf64>'}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x16x2xf64>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+// The lse accumulator takes the element type of the output accumulator,
+// f64 here, not the f32 of dilated_attention's lse result.
+func.func @attention_f64_lse_element(%q: tensor<1x16x2x8xf64>, %o0: tensor<1x16x2x8xf64>, %l0: tensor<1x16x2xf32>) {
+  // expected-error @+1 {{'lse' accumulator must be a tensor<1x16x2xf64> ([B, N, H] of f64), got 'tensor<1x16x2xf32>'}}
+  %o, %l = longnet.attention ins(%q, %q, %q : tensor<1x16x2x8xf64>, tensor<1x16x2x8xf64>, tensor<1x16x2x8xf64>)
+             outs(%o0, %l0 : tensor<1x16x2x8xf64>, tensor<1x16x2xf32>) -> tensor<1x16x2x8xf64>, tensor<1x16x2xf32>
+  return
+}
+
+// -----
+
+func.func @branch_lse_shape(%q: memref<1x16x2x8xf16>, %o: memref<1x16x2x8xf32>, %l: memref<1x8x2xf32>) {
+  // expected-error @+1 {{'longnet.branch_attention' op 'lse' dimension 1 (N) is 8 but 'query' has 16}}
+  longnet.branch_attention ins(%q, %q, %q : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>)
+    outs(%o, %l : memref<1x16x2x8xf32>, memref<1x8x2xf32>) {segment_length = 8, dilation_rate = 2}
+  return
+}
+
+// -----
+
+func.func @attention_lse_dynamic_query(%q: memref<?x?x2x8xf16>, %o: memref<?x?x2x8xf32>, %l: memref<?x?xf32>) {
+  // expected-error @+1 {{'lse' accumulator must be a memref<?x?x2xf32> ([B, N, H] of f32), got 'memref<?x?xf32>'}}
+  longnet.attention ins(%q, %q, %q : memref<?x?x2x8xf16>, memref<?x?x2x8xf16>, memref<?x?x2x8xf16>)
+    outs(%o, %l : memref<?x?x2x8xf32>, memref<?x?xf32>)
+  return
+}

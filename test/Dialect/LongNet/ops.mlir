@@ -77,3 +77,93 @@ func.func @mixed_static_dynamic(%q: tensor<1x?x4x64xf16>, %k: tensor<?x1024x4x64
          : (tensor<1x?x4x64xf16>, tensor<?x1024x4x64xf16>, tensor<1x1024x?x64xf16>) -> (tensor<1x1024x4x64xf16>, tensor<?x1024x4xf32>)
   return %o, %lse : tensor<1x1024x4x64xf16>, tensor<?x1024x4xf32>
 }
+
+// -----
+
+// Branch op on tensors: f16 operands, f32 accumulators, two results typed
+// like the outs operands, every attribute set.
+// CHECK-LABEL: func @branch_attention_tensors
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x64x2x16xf16>, %[[K:.*]]: tensor<1x64x2x16xf16>, %[[V:.*]]: tensor<1x64x2x16xf16>, %[[O0:.*]]: tensor<1x64x2x16xf32>, %[[L0:.*]]: tensor<1x64x2xf32>)
+// CHECK: %[[R:.*]]:2 = longnet.branch_attention ins(%[[Q]], %[[K]], %[[V]] : tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>) outs(%[[O0]], %[[L0]] : tensor<1x64x2x16xf32>, tensor<1x64x2xf32>)
+// CHECK-SAME: {causal, dilation_rate = 2 : i64, offset_mode = #longnet.offset_mode<grouped>, scale = 2.500000e-01 : f32, segment_length = 16 : i64}
+// CHECK-SAME: -> tensor<1x64x2x16xf32>, tensor<1x64x2xf32>
+// CHECK: return %[[R]]#0, %[[R]]#1
+// GENERIC-LABEL: sym_name = "branch_attention_tensors"
+// GENERIC: %{{.*}}:2 = "longnet.branch_attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{causal, dilation_rate = 2 : i64, offset_mode = #longnet.offset_mode<grouped>, scale = 2.500000e-01 : f32, segment_length = 16 : i64}>
+// GENERIC-SAME: : (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf32>, tensor<1x64x2xf32>) -> (tensor<1x64x2x16xf32>, tensor<1x64x2xf32>)
+func.func @branch_attention_tensors(%q: tensor<1x64x2x16xf16>, %k: tensor<1x64x2x16xf16>, %v: tensor<1x64x2x16xf16>,
+                                    %o0: tensor<1x64x2x16xf32>, %l0: tensor<1x64x2xf32>) -> (tensor<1x64x2x16xf32>, tensor<1x64x2xf32>) {
+  %o, %l = longnet.branch_attention ins(%q, %k, %v : tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>)
+             outs(%o0, %l0 : tensor<1x64x2x16xf32>, tensor<1x64x2xf32>)
+             {segment_length = 16, dilation_rate = 2, causal, scale = 0.25 : f32, offset_mode = #longnet.offset_mode<grouped>}
+             -> tensor<1x64x2x16xf32>, tensor<1x64x2xf32>
+  return %o, %l : tensor<1x64x2x16xf32>, tensor<1x64x2xf32>
+}
+
+// -----
+
+// Branch op on memrefs with dynamic dimensions: no results, so no `->`; the
+// defaults (cyclic offsets, no causal flag, no scale) are not printed.
+// CHECK-LABEL: func @branch_attention_memrefs
+// CHECK-SAME: (%[[Q:.*]]: memref<?x?x?x?xf16>, %[[K:.*]]: memref<?x?x?x?xf16>, %[[V:.*]]: memref<?x?x?x?xf16>, %[[O:.*]]: memref<?x?x?x?xf32>, %[[L:.*]]: memref<?x?x?xf32>)
+// CHECK-NEXT: longnet.branch_attention ins(%[[Q]], %[[K]], %[[V]] : memref<?x?x?x?xf16>, memref<?x?x?x?xf16>, memref<?x?x?x?xf16>) outs(%[[O]], %[[L]] : memref<?x?x?x?xf32>, memref<?x?x?xf32>) {dilation_rate = 4 : i64, segment_length = 32 : i64}{{$}}
+// CHECK-NEXT: return
+// GENERIC-LABEL: sym_name = "branch_attention_memrefs"
+// GENERIC: "longnet.branch_attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{dilation_rate = 4 : i64, offset_mode = #longnet.offset_mode<cyclic>, segment_length = 32 : i64}>
+// GENERIC-SAME: : (memref<?x?x?x?xf16>, memref<?x?x?x?xf16>, memref<?x?x?x?xf16>, memref<?x?x?x?xf32>, memref<?x?x?xf32>) -> (){{$}}
+func.func @branch_attention_memrefs(%q: memref<?x?x?x?xf16>, %k: memref<?x?x?x?xf16>, %v: memref<?x?x?x?xf16>,
+                                    %o: memref<?x?x?x?xf32>, %l: memref<?x?x?xf32>) {
+  longnet.branch_attention ins(%q, %k, %v : memref<?x?x?x?xf16>, memref<?x?x?x?xf16>, memref<?x?x?x?xf16>)
+    outs(%o, %l : memref<?x?x?x?xf32>, memref<?x?x?xf32>) {segment_length = 32, dilation_rate = 4}
+  return
+}
+
+// -----
+
+// Dense attention on tensors with dynamic dimensions, f16 in, f32 out.
+// CHECK-LABEL: func @attention_tensors
+// CHECK-SAME: (%[[Q:.*]]: tensor<?x?x4x?xf16>, %[[K:.*]]: tensor<?x?x4x?xf16>, %[[V:.*]]: tensor<?x?x4x?xf16>, %[[O0:.*]]: tensor<?x?x4x?xf32>, %[[L0:.*]]: tensor<?x?x4xf32>)
+// CHECK: %[[R:.*]]:2 = longnet.attention ins(%[[Q]], %[[K]], %[[V]] : tensor<?x?x4x?xf16>, tensor<?x?x4x?xf16>, tensor<?x?x4x?xf16>) outs(%[[O0]], %[[L0]] : tensor<?x?x4x?xf32>, tensor<?x?x4xf32>)
+// CHECK-SAME: {causal, scale = 1.250000e-01 : f32} -> tensor<?x?x4x?xf32>, tensor<?x?x4xf32>
+// CHECK: return %[[R]]#0, %[[R]]#1
+// GENERIC-LABEL: sym_name = "attention_tensors"
+// GENERIC: %{{.*}}:2 = "longnet.attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{causal, scale = 1.250000e-01 : f32}>
+// GENERIC-SAME: : (tensor<?x?x4x?xf16>, tensor<?x?x4x?xf16>, tensor<?x?x4x?xf16>, tensor<?x?x4x?xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x4x?xf32>, tensor<?x?x4xf32>)
+func.func @attention_tensors(%q: tensor<?x?x4x?xf16>, %k: tensor<?x?x4x?xf16>, %v: tensor<?x?x4x?xf16>,
+                             %o0: tensor<?x?x4x?xf32>, %l0: tensor<?x?x4xf32>) -> (tensor<?x?x4x?xf32>, tensor<?x?x4xf32>) {
+  %o, %l = longnet.attention ins(%q, %k, %v : tensor<?x?x4x?xf16>, tensor<?x?x4x?xf16>, tensor<?x?x4x?xf16>)
+             outs(%o0, %l0 : tensor<?x?x4x?xf32>, tensor<?x?x4xf32>) {causal, scale = 0.125 : f32}
+             -> tensor<?x?x4x?xf32>, tensor<?x?x4xf32>
+  return %o, %l : tensor<?x?x4x?xf32>, tensor<?x?x4xf32>
+}
+
+// -----
+
+// Dense attention on memrefs: bf16 in, f32 accumulators, static and dynamic
+// dimensions mixed; no attributes and no results.
+// CHECK-LABEL: func @attention_memrefs
+// CHECK-SAME: (%[[Q:.*]]: memref<2x?x4x64xbf16>, %[[K:.*]]: memref<?x128x4x64xbf16>, %[[V:.*]]: memref<2x128x?x64xbf16>, %[[O:.*]]: memref<2x128x4x?xf32>, %[[L:.*]]: memref<?x?x4xf32>)
+// CHECK-NEXT: longnet.attention ins(%[[Q]], %[[K]], %[[V]] : memref<2x?x4x64xbf16>, memref<?x128x4x64xbf16>, memref<2x128x?x64xbf16>) outs(%[[O]], %[[L]] : memref<2x128x4x?xf32>, memref<?x?x4xf32>){{$}}
+// CHECK-NEXT: return
+// GENERIC-LABEL: sym_name = "attention_memrefs"
+// GENERIC: "longnet.attention"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<2x?x4x64xbf16>, memref<?x128x4x64xbf16>, memref<2x128x?x64xbf16>, memref<2x128x4x?xf32>, memref<?x?x4xf32>) -> (){{$}}
+func.func @attention_memrefs(%q: memref<2x?x4x64xbf16>, %k: memref<?x128x4x64xbf16>, %v: memref<2x128x?x64xbf16>,
+                             %o: memref<2x128x4x?xf32>, %l: memref<?x?x4xf32>) {
+  longnet.attention ins(%q, %k, %v : memref<2x?x4x64xbf16>, memref<?x128x4x64xbf16>, memref<2x128x?x64xbf16>)
+    outs(%o, %l : memref<2x128x4x?xf32>, memref<?x?x4xf32>)
+  return
+}
+
+// -----
+
+// f64 operands keep f64 accumulators.
+// CHECK-LABEL: func @attention_f64
+// CHECK: %{{.*}}:2 = longnet.attention ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>) outs(%{{.*}}, %{{.*}} : tensor<1x8x1x4xf64>, tensor<1x8x1xf64>) -> tensor<1x8x1x4xf64>, tensor<1x8x1xf64>
+// GENERIC-LABEL: sym_name = "attention_f64"
+// GENERIC: "longnet.attention"
+// GENERIC-SAME: -> (tensor<1x8x1x4xf64>, tensor<1x8x1xf64>)
+func.func @attention_f64(%q: tensor<1x8x1x4xf64>, %o0: tensor<1x8x1x4xf64>, %l0: tensor<1x8x1xf64>) -> (tensor<1x8x1x4xf64>, tensor<1x8x1xf64>) {
+  %o, %l = longnet.attention ins(%q, %q, %q : tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>)
+             outs(%o0, %l0 : tensor<1x8x1x4xf64>, tensor<1x8x1xf64>) -> tensor<1x8x1x4xf64>, tensor<1x8x1xf64>
+  return %o, %l : tensor<1x8x1x4xf64>, tensor<1x8x1xf64>
+}

@@ -67,8 +67,7 @@ static LogicalResult verifyBranch(Operation *op, int64_t w, int64_t r,
   return success();
 }
 
-static LogicalResult verifyScale(Operation *op,
-                                 std::optional<APFloat> scale) {
+static LogicalResult verifyScale(Operation *op, std::optional<APFloat> scale) {
   if (!scale)
     return success();
   double value = scale->convertToDouble();
@@ -119,9 +118,10 @@ static LogicalResult verifyMatchesQuery(Operation *op, StringRef name,
 /// element type and shape agreement. With `sameElementType` false, the
 /// extra values only need a float type at least as wide as f32 and as the
 /// query's (accumulators).
-static LogicalResult
-verifyQKV(Operation *op, Value query, Value key, Value value,
-          ArrayRef<std::pair<StringRef, Type>> extra, bool sameElementType) {
+static LogicalResult verifyQKV(Operation *op, Value query, Value key,
+                               Value value,
+                               ArrayRef<std::pair<StringRef, Type>> extra,
+                               bool sameElementType) {
   SmallVector<std::pair<StringRef, Type>> all = {{"query", query.getType()},
                                                  {"key", key.getType()},
                                                  {"value", value.getType()}};
@@ -167,8 +167,8 @@ static LogicalResult verifyLse(Operation *op, StringRef name, Type type,
     StringRef container = isa<MemRefType>(queryType) ? "memref" : "tensor";
     return op->emitOpError("'")
            << name << "' " << kind << " must be a " << container << "<"
-           << formatShape(queryType.getShape().take_front(3)) << "x"
-           << eltName << "> ([B, N, H] of " << eltName << "), got " << type;
+           << formatShape(queryType.getShape().take_front(3)) << "x" << eltName
+           << "> ([B, N, H] of " << eltName << "), got " << type;
   }
   return verifyMatchesQuery(op, name, shaped, queryType, 3);
 }
@@ -205,9 +205,8 @@ static LogicalResult verifyBranches(DilatedAttentionOp op) {
       return failure();
     auto [it, inserted] = seen.try_emplace({w, r}, i);
     if (!inserted)
-      return op.emitOpError("branch ")
-             << i << " (w = " << w << ", r = " << r << ") duplicates branch "
-             << it->second;
+      return op.emitOpError("branch ") << i << " (w = " << w << ", r = " << r
+                                       << ") duplicates branch " << it->second;
   }
   return success();
 }
@@ -240,9 +239,10 @@ template <typename OpTy> static LogicalResult verifyFlashOp(OpTy op) {
   if (failed(verifyScale(op, op.getScale())))
     return failure();
   Operation *raw = op.getOperation();
-  bool allTensors = llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<TensorType>);
+  bool allTensors =
+      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<TensorType>);
   bool allMemRefs =
-      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<MemRefType>);
+      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<BaseMemRefType>);
   if (!allTensors && !allMemRefs)
     return op.emitOpError("operands must be all tensors or all memrefs");
   ValueRange inits = op.getDpsInits();
@@ -262,10 +262,9 @@ template <typename OpTy> static LogicalResult verifyFlashOp(OpTy op) {
 
 /// Memrefs: reads of query, key and value; reads and writes of the outs.
 template <typename OpTy>
-static void
-getFlashOpEffects(OpTy op,
-                  SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-                      &effects) {
+static void getFlashOpEffects(
+    OpTy op, SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                 &effects) {
   for (OpOperand &operand : op->getOpOperands()) {
     if (!isa<MemRefType>(operand.get().getType()))
       continue;

@@ -10,6 +10,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -17,6 +19,7 @@ namespace mlir::longnet {
 #define GEN_PASS_DEF_LONGNETAPPROXIMATEMATH
 #define GEN_PASS_DEF_LONGNETEXPORTCINTERFACE
 #define GEN_PASS_DEF_LONGNETINTERCHANGEMATMULS
+#define GEN_PASS_DEF_LONGNETSEQUENTIALIZENESTEDPARALLEL
 #include "longnet/Dialect/LongNet/Transforms/Passes.h.inc"
 } // namespace mlir::longnet
 
@@ -65,6 +68,25 @@ struct InterchangeMatmulsPass
       SmallVector<unsigned> order = llvm::to_vector(llvm::seq<unsigned>(0, n));
       std::swap(order[n - 1], order[n - 2]);
       (void)linalg::interchangeGenericOp(rewriter, *generic, order);
+    }
+  }
+};
+
+struct SequentializeNestedParallelPass
+    : public longnet::impl::LongNetSequentializeNestedParallelBase<
+          SequentializeNestedParallelPass> {
+  void runOnOperation() override {
+    SmallVector<scf::ParallelOp> nested;
+    getOperation()->walk([&](scf::ParallelOp op) {
+      if (op->getParentOfType<scf::ParallelOp>())
+        nested.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    // Post-order walk: inner loops are rewritten before the loops around them.
+    for (scf::ParallelOp op : nested) {
+      rewriter.setInsertionPoint(op);
+      if (failed(scf::parallelForToNestedFors(rewriter, op)))
+        return signalPassFailure();
     }
   }
 };

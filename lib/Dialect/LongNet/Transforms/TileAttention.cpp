@@ -192,7 +192,9 @@ void FlashEmitter::emit() {
 
   // Parallel over (batch, head, segment, query tile of the segment).
   Value effectiveSeg = minIdx(segLen, seqLen);
-  Value numSegments = ceilDiv(seqLen, segLen);
+  // max(w, 1): an empty dense sequence (w = N = 0) has no segment.
+  Value numSegments =
+      ceilDiv(seqLen, arith::MaxUIOp::create(b, loc, segLen, idx(1)));
   Value maxSelected = ceilDiv(effectiveSeg, rate);
   Value numQueryTiles = ceilDiv(maxSelected, idx(tiles.query));
   Value zero = idx(0), one = idx(1);
@@ -237,7 +239,8 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   int64_t staticPaddedD =
       dynamicD ? ShapedType::kDynamic
                : llvm::divideCeil(staticD, 2 * tiles.lanes) * 2 * tiles.lanes;
-  rowsInBounds = !dynamicD && staticD % tiles.lanes == 0;
+  // Row copies run to the padded D: in bounds only when nothing is padded.
+  rowsInBounds = !dynamicD && staticD % (2 * tiles.lanes) == 0;
   SmallVector<Value> dDyn, dpDyn;
   if (dynamicD) {
     dDyn.push_back(headDim);
@@ -532,18 +535,19 @@ struct TileAttentionPass
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: vector-width must be an even "
                        "number >= 2, got ")
-             << vectorWidth;
+             << static_cast<int64_t>(vectorWidth);
     int64_t queryMultiple = std::lcm(2 * vectorWidth, kRowBlock);
     if (queryTile < queryMultiple || queryTile % queryMultiple != 0)
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: query-tile must be a positive "
                        "multiple of lcm(2 * vector-width, ")
-             << kRowBlock << ") = " << queryMultiple << ", got " << queryTile;
+             << kRowBlock << ") = " << queryMultiple << ", got "
+             << static_cast<int64_t>(queryTile);
     if (keyTile < kRowBlock || keyTile % kRowBlock != 0)
       return emitError(getOperation()->getLoc(),
                        "longnet-tile-attention: key-tile must be a positive "
                        "multiple of ")
-             << kRowBlock << ", got " << keyTile;
+             << kRowBlock << ", got " << static_cast<int64_t>(keyTile);
     return success();
   }
 

@@ -118,4 +118,17 @@ def LongNetInterchangeMatmuls : Pass<"longnet-interchange-matmuls"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LongNetSequentializeNestedParallel
+    : Pass<"longnet-sequentialize-nested-parallel"> {
+  let summary = "Turn scf.parallel loops nested in another one into scf.for";
+  let description = [{
+    Keeps the outermost `scf.parallel` of every nest and rewrites the
+    `scf.parallel` loops inside it (anywhere below, e.g. under an `scf.for`
+    reduction loop of an interchanged matmul) into nested `scf.for` loops, so
+    that the CPU backend forks threads once per nest and LLVM can vectorise
+    the innermost loop.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // LONGNET_DIALECT_LONGNET_TRANSFORMS_PASSES_TD
