@@ -1,6 +1,7 @@
 // RUN: longnet-opt %s -split-input-file -longnet-export-c-interface | FileCheck %s --check-prefix=EXPORT
 // RUN: longnet-opt %s -split-input-file -longnet-interchange-matmuls | FileCheck %s --check-prefix=INTERCHANGE
 // RUN: longnet-opt %s -split-input-file -longnet-approximate-math | FileCheck %s --check-prefix=APPROX
+// RUN: longnet-opt %s -split-input-file -longnet-sequentialize-nested-parallel | FileCheck %s --check-prefix=SEQ
 
 // -longnet-export-c-interface marks public functions with a body only.
 // EXPORT-LABEL: func.func @public_with_body
@@ -90,4 +91,36 @@ func.func @softmax_math(%x: vector<8xf32>, %y: vector<4xf64>) -> (vector<8xf32>,
   %f = math.exp %y : vector<4xf64>
   %l = math.log %x : vector<8xf32>
   return %e, %f, %l : vector<8xf32>, vector<4xf64>, vector<8xf32>
+}
+
+// -----
+
+// -longnet-sequentialize-nested-parallel keeps the outermost scf.parallel of
+// a nest and turns the ones inside it, at any depth, into scf.for; a
+// top-level scf.parallel elsewhere stays parallel.
+// SEQ-LABEL: func @nested_parallel
+// SEQ: scf.parallel (%[[I:.*]]) =
+// SEQ: scf.for %[[K:.*]] =
+// SEQ: scf.for %[[J:.*]] =
+// SEQ: memref.store %{{.*}}, %{{.*}}[%[[I]], %[[J]]]
+// SEQ-NOT: scf.parallel
+// SEQ: scf.reduce
+// SEQ: scf.parallel (%[[T:.*]]) =
+// SEQ: memref.store %{{.*}}, %{{.*}}[%[[T]], %[[T]]]
+// SEQ: return
+func.func @nested_parallel(%m: memref<8x8xf32>, %x: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %k = %c0 to %c8 step %c1 {
+      scf.parallel (%j) = (%c0) to (%c8) step (%c1) {
+        memref.store %x, %m[%i, %j] : memref<8x8xf32>
+      }
+    }
+  }
+  scf.parallel (%t) = (%c0) to (%c8) step (%c1) {
+    memref.store %x, %m[%t, %t] : memref<8x8xf32>
+  }
+  return
 }
