@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what longnet-mlir needs on a fresh Debian 12 machine: LLVM/MLIR 22,
-# lit, CMake, Ninja, GoogleTest. Idempotent; skips apt when all is present.
+# LLVM's OpenMP runtime (for longnet-run), lit, CMake, Ninja, GoogleTest.
+# Idempotent; skips apt when all is present.
 set -euo pipefail
 
-packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libomp-22-dev
           cmake ninja-build g++ libgtest-dev python3)
 
 missing=()

@@ -23,5 +23,8 @@ llvm_config.use_default_substitutions()
 # Our tools first, then FileCheck, not, count, ... from LLVM.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.longnet_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("longnet-opt", unresolved="fatal")]
+tools = [
+    ToolSubst("longnet-opt", unresolved="fatal"),
+    ToolSubst("longnet-run", unresolved="fatal"),
+]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

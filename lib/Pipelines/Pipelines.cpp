@@ -38,6 +38,8 @@ static void addBufferizationPasses(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // The deallocation pipeline may clone a returned argument.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
 /// Memref level: flash loop nests, loops for the remaining linalg ops.

@@ -1,0 +1,189 @@
+//===- ReferenceABI.cpp - The reference as compiled code calls it ---------===//
+//
+// Part of the longnet-mlir project.
+//
+// Gathers the strided f64 memrefs into contiguous [B, N, H, D] buffers, runs
+// the threaded float64 reference (ParallelReference.h) and scatters the
+// output and the combined lse back through the callee's strides.
+//
+//===----------------------------------------------------------------------===//
+
+#include "longnet-runtime/ReferenceABI.h"
+#include "longnet-runtime/ParallelReference.h"
+
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+using namespace longnet::reference;
+
+namespace {
+
+template <typename T, int Rank>
+int64_t numElements(const LongNetMemRef<T, Rank> &memref) {
+  int64_t count = 1;
+  for (int dim = 0; dim < Rank; ++dim)
+    count *= memref.sizes[dim];
+  return count;
+}
+
+/// Calls fn(linearIndex, element) for each element in row-major order,
+/// following the descriptor's offset and strides.
+template <typename T, int Rank, typename Fn>
+void forEachElement(const LongNetMemRef<T, Rank> &memref, Fn fn) {
+  int64_t count = numElements(memref);
+  int64_t index[Rank] = {};
+  int64_t offset = memref.offset;
+  for (int64_t linear = 0; linear < count; ++linear) {
+    fn(linear, memref.aligned[offset]);
+    for (int dim = Rank - 1; dim >= 0; --dim) {
+      offset += memref.strides[dim];
+      if (++index[dim] < memref.sizes[dim])
+        break;
+      offset -= memref.strides[dim] * memref.sizes[dim];
+      index[dim] = 0;
+    }
+  }
+}
+
+template <int Rank>
+std::vector<double> gather(const LongNetMemRef<double, Rank> &memref) {
+  std::vector<double> values(numElements(memref));
+  forEachElement(memref, [&](int64_t i, double &x) { values[i] = x; });
+  return values;
+}
+
+template <int Rank>
+void scatter(const std::vector<double> &values,
+             LongNetMemRef<double, Rank> &memref) {
+  forEachElement(memref, [&](int64_t i, double &x) { x = values[i]; });
+}
+
+template <int Rank> bool isUsable(const LongNetMemRef<double, Rank> *memref) {
+  if (!memref || !memref->aligned)
+    return false;
+  for (int dim = 0; dim < Rank; ++dim)
+    if (memref->sizes[dim] < 0)
+      return false;
+  return true;
+}
+
+template <int Rank> void fillWithNaN(LongNetMemRef<double, Rank> *memref) {
+  if (!isUsable(memref))
+    return;
+  forEachElement(*memref, [](int64_t, double &x) {
+    x = std::numeric_limits<double>::quiet_NaN();
+  });
+}
+
+std::string formatSizes(const int64_t *sizes, int rank) {
+  std::string text;
+  for (int dim = 0; dim < rank; ++dim)
+    text += (dim ? "x" : "") + std::to_string(sizes[dim]);
+  return text;
+}
+
+/// Checks that q, k, v and out are usable [B, N, H, D] memrefs of one shape,
+/// lse (when given) is [B, N, H], and the branch lists have equal lengths.
+std::string describeOperandError(LongNetMemRef<double, 4> *q,
+                                 LongNetMemRef<double, 4> *k,
+                                 LongNetMemRef<double, 4> *v,
+                                 LongNetMemRef<double, 4> *out,
+                                 LongNetMemRef<double, 3> *lse,
+                                 LongNetMemRef<int64_t, 1> *segmentLengths,
+                                 LongNetMemRef<int64_t, 1> *dilationRates) {
+  const char *names[] = {"q", "k", "v", "out"};
+  LongNetMemRef<double, 4> *tensors[] = {q, k, v, out};
+  for (int i = 0; i < 4; ++i) {
+    if (!isUsable(tensors[i]))
+      return std::string(names[i]) + " is null or has a negative size";
+    for (int dim = 0; dim < 4; ++dim)
+      if (tensors[i]->sizes[dim] != q->sizes[dim])
+        return std::string(names[i]) + " is " +
+               formatSizes(tensors[i]->sizes, 4) + " but q is " +
+               formatSizes(q->sizes, 4);
+  }
+  if (lse && lse->aligned)
+    for (int dim = 0; dim < 3; ++dim)
+      if (lse->sizes[dim] != q->sizes[dim])
+        return "lse is " + formatSizes(lse->sizes, 3) + " but q is " +
+               formatSizes(q->sizes, 4);
+  if (!segmentLengths || !segmentLengths->aligned || !dilationRates ||
+      !dilationRates->aligned)
+    return "segment lengths or dilation rates are null";
+  if (segmentLengths->sizes[0] != dilationRates->sizes[0])
+    return std::to_string(segmentLengths->sizes[0]) + " segment lengths but " +
+           std::to_string(dilationRates->sizes[0]) + " dilation rates";
+  return "";
+}
+
+std::string buildConfig(LongNetMemRef<int64_t, 1> *segmentLengths,
+                        LongNetMemRef<int64_t, 1> *dilationRates,
+                        int64_t causal, double scale, int64_t offsetMode,
+                        Config &config) {
+  std::vector<int64_t> lengths, rates;
+  forEachElement(*segmentLengths,
+                 [&](int64_t, int64_t &w) { lengths.push_back(w); });
+  forEachElement(*dilationRates,
+                 [&](int64_t, int64_t &r) { rates.push_back(r); });
+  for (size_t i = 0; i < lengths.size(); ++i)
+    config.branches.push_back({lengths[i], rates[i]});
+  config.causal = causal != 0;
+  // scale <= 0 selects the default 1/sqrt(D); NaN is left for validate().
+  if (!(scale <= 0.0))
+    config.scale = scale;
+  switch (offsetMode) {
+  case 0:
+    config.offsetMode = OffsetMode::Cyclic;
+    return "";
+  case 1:
+    config.offsetMode = OffsetMode::Grouped;
+    return "";
+  case 2:
+    config.offsetMode = OffsetMode::None;
+    return "";
+  }
+  return "offset mode " + std::to_string(offsetMode) +
+         " is not 0 (cyclic), 1 (grouped) or 2 (none)";
+}
+
+/// Reports `error` on stderr and poisons the outputs so that a comparison
+/// against them fails.
+void fail(const std::string &error, LongNetMemRef<double, 4> *out,
+          LongNetMemRef<double, 3> *lse) {
+  std::fprintf(stderr, "longnet_reference_dilated_attention: %s\n",
+               error.c_str());
+  fillWithNaN(out);
+  fillWithNaN(lse);
+}
+
+} // namespace
+
+extern "C" void _mlir_ciface_longnet_reference_dilated_attention(
+    LongNetMemRef<double, 4> *q, LongNetMemRef<double, 4> *k,
+    LongNetMemRef<double, 4> *v, LongNetMemRef<double, 4> *out,
+    LongNetMemRef<double, 3> *lse, LongNetMemRef<int64_t, 1> *segmentLengths,
+    LongNetMemRef<int64_t, 1> *dilationRates, int64_t causal, double scale,
+    int64_t offsetMode) {
+  Config config;
+  std::string error =
+      describeOperandError(q, k, v, out, lse, segmentLengths, dilationRates);
+  if (error.empty())
+    error = buildConfig(segmentLengths, dilationRates, causal, scale,
+                        offsetMode, config);
+  if (!error.empty())
+    return fail(error, out, lse);
+
+  Shape shape{q->sizes[0], q->sizes[1], q->sizes[2], q->sizes[3]};
+  std::vector<double> outValues(numElements(*out));
+  std::vector<double> lseValues(shape.batch * shape.seqLen * shape.heads);
+  error = dilatedAttentionParallel(
+      config, shape, gather(*q).data(), gather(*k).data(), gather(*v).data(),
+      outValues.data(), lseValues.data(), getABIThreadCount());
+  if (!error.empty())
+    return fail(error, out, lse);
+  scatter(outValues, *out);
+  if (lse && lse->aligned)
+    scatter(lseValues, *lse);
+}

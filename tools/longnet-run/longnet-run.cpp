@@ -1,0 +1,468 @@
+//===- longnet-run.cpp - JIT runner of LongNet models -----------*- C++ -*-===//
+//
+// Part of the longnet-mlir project.
+//
+// Lowers a tensor-level module with `longnet-lower-to-cpu`, JIT-compiles it
+// and calls an entry function on inputs read from .npy files or drawn at
+// random; writes its results as .npy, checks them against the same module
+// lowered to the float64 reference (--check) and times it (--bench).
+// docs/longnet-run.md describes every flag.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionOps.h"
+#include "CompiledEntry.h"
+#include "Diagnostics.h"
+#include "Entry.h"
+#include "HostTensor.h"
+
+#include "longnet-runtime/ParallelReference.h"
+#include "longnet/Dialect/LongNet/IR/LongNetDialect.h"
+#include "longnet/Dialect/LongNet/Transforms/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/WithColor.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+using namespace longnet;
+using namespace longnet::run;
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
+
+cl::OptionCategory runCategory("longnet-run options");
+
+cl::opt<std::string> inputFilename(cl::Positional,
+                                   cl::desc("<input.mlir> ('-' for stdin)"),
+                                   cl::init("-"), cl::cat(runCategory));
+
+cl::opt<std::string> entryName("entry",
+                               cl::desc("Function to call (default main)"),
+                               cl::value_desc("name"), cl::init("main"),
+                               cl::cat(runCategory));
+
+cl::list<std::string>
+    inputPaths("inputs",
+               cl::desc("One .npy file per entry argument (default: random "
+                        "inputs)"),
+               cl::value_desc("a.npy,b.npy,..."), cl::CommaSeparated,
+               cl::cat(runCategory));
+
+cl::list<std::string>
+    shapeList("shapes",
+              cl::desc("Shape of every argument of the random inputs; "
+                       "required when a type has a dynamic dimension"),
+              cl::value_desc("1x4096x4x64,..."), cl::CommaSeparated,
+              cl::cat(runCategory));
+
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of the random inputs"),
+                       cl::init(0), cl::cat(runCategory));
+
+cl::opt<InitKind> initKind(
+    "init", cl::desc("Distribution of the random inputs"),
+    cl::values(clEnumValN(InitKind::Normal, "normal",
+                          "normal, mean 0, deviation s (default)"),
+               clEnumValN(InitKind::Uniform, "uniform", "uniform in [-s, s)")),
+    cl::init(InitKind::Normal), cl::cat(runCategory));
+
+cl::list<double>
+    initScales("init-scale",
+               cl::desc("The s of --init: one value, or one per argument "
+                        "(default 1)"),
+               cl::value_desc("s,..."), cl::CommaSeparated,
+               cl::cat(runCategory));
+
+cl::list<std::string>
+    outputPaths("output",
+                cl::desc("Write result i to the i-th .npy file (an empty "
+                         "entry skips a result)"),
+                cl::value_desc("out.npy,..."), cl::CommaSeparated,
+                cl::cat(runCategory));
+
+cl::opt<bool>
+    check("check",
+          cl::desc("Also run the module lowered with reference=1 on the same "
+                   "inputs; fail when a result differs beyond tolerance"),
+          cl::cat(runCategory));
+
+cl::opt<double> atol("atol",
+                     cl::desc("Absolute tolerance of --check (default 0)"),
+                     cl::init(0.0), cl::cat(runCategory));
+
+cl::opt<double> rtol("rtol",
+                     cl::desc("Relative tolerance of --check (default: 2e-2 "
+                              "for f16 and bf16, 1e-4 for f32 and f64)"),
+                     cl::cat(runCategory));
+
+cl::opt<unsigned> benchRuns("bench",
+                            cl::desc("Time R calls of the entry after one "
+                                     "warm-up call"),
+                            cl::value_desc("R"), cl::init(0),
+                            cl::cat(runCategory));
+
+/// --threads T, created in main(): see makeThreadsOption().
+std::unique_ptr<cl::opt<unsigned>> numThreads;
+
+cl::opt<int64_t> queryTile("query-tile",
+                           cl::desc("query-tile of longnet-lower-to-cpu"),
+                           cl::cat(runCategory));
+
+cl::opt<int64_t> keyTile("key-tile",
+                         cl::desc("key-tile of longnet-lower-to-cpu"),
+                         cl::cat(runCategory));
+
+cl::list<std::string>
+    sharedLibraries("shared-libs",
+                    cl::desc("More shared libraries to load into the JIT "
+                             "(libomp is always loaded)"),
+                    cl::value_desc("a.so,..."), cl::CommaSeparated,
+                    cl::cat(runCategory));
+
+/// libLLVM registers an unrelated "threads" option (the thread count of its
+/// legacy ThinLTO code generator, which longnet-run never runs) and a name
+/// can be registered only once: unregister that one, then register ours.
+std::unique_ptr<cl::opt<unsigned>> makeThreadsOption() {
+  if (cl::Option *existing = cl::getRegisteredOptions().lookup("threads"))
+    existing->removeArgument();
+  return std::make_unique<cl::opt<unsigned>>(
+      "threads",
+      cl::desc("OpenMP threads of the compiled code and threads of the "
+               "reference (default: OMP_NUM_THREADS, else every core)"),
+      cl::value_desc("T"), cl::init(0), cl::cat(runCategory));
+}
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::Error checkFlags() {
+  if (!inputPaths.empty() && !shapeList.empty())
+    return makeError("--shapes describes random inputs; with --inputs the "
+                     ".npy files give the shapes");
+  if (benchRuns.getNumOccurrences() && benchRuns == 0)
+    return makeError("--bench needs at least 1 run");
+  if (numThreads->getNumOccurrences() && *numThreads == 0)
+    return makeError("--threads must be at least 1");
+  for (cl::opt<int64_t> *tile : {&queryTile, &keyTile})
+    if (tile->getNumOccurrences() && *tile <= 0)
+      return makeError("--" + tile->ArgStr + " must be positive, got " +
+                       llvm::Twine(int64_t(*tile)));
+  for (cl::opt<double> *tolerance : {&atol, &rtol})
+    if (tolerance->getNumOccurrences() && !(*tolerance >= 0.0))
+      return makeError("--" + tolerance->ArgStr +
+                       " must be a non-negative number");
+  return llvm::Error::success();
+}
+
+/// The pipeline options (not copyable, hence the pointer).
+std::unique_ptr<mlir::longnet::LowerToCPUOptions>
+makePipelineOptions(bool reference) {
+  auto options = std::make_unique<mlir::longnet::LowerToCPUOptions>();
+  if (queryTile.getNumOccurrences())
+    options->queryTile = queryTile;
+  if (keyTile.getNumOccurrences())
+    options->keyTile = keyTile;
+  options->reference = reference;
+  return options;
+}
+
+/// libomp and MLIR's C runner utilities (memrefCopy), then --shared-libs.
+std::vector<std::string> getSharedLibraries() {
+  std::vector<std::string> libraries = {LONGNET_OMP_LIBRARY,
+                                        LONGNET_C_RUNNER_UTILS_LIBRARY};
+  libraries.insert(libraries.end(), sharedLibraries.begin(),
+                   sharedLibraries.end());
+  return libraries;
+}
+
+/// Sets the thread counts before libomp is loaded (it reads OMP_NUM_THREADS
+/// when it starts) and before any reference call. Without --threads, the
+/// reference follows a numeric OMP_NUM_THREADS too.
+void applyThreadCount() {
+  if (numThreads->getNumOccurrences()) {
+    setenv("OMP_NUM_THREADS", std::to_string(*numThreads).c_str(),
+           /*overwrite=*/1);
+    reference::setABIThreadCount(*numThreads);
+    return;
+  }
+  unsigned fromEnvironment = 0;
+  if (const char *value = std::getenv("OMP_NUM_THREADS"))
+    if (!StringRef(value).getAsInteger(10, fromEnvironment))
+      reference::setABIThreadCount(fromEnvironment);
+}
+
+//===----------------------------------------------------------------------===//
+// Steps
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<OwningOpRef<ModuleOp>> parseModule(MLIRContext &context) {
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFilename, &message);
+  if (!file)
+    return makeError(message);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  FirstErrorCollector errors(&context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return errors.takeError("invalid module");
+  return module;
+}
+
+llvm::Expected<SmallVector<HostTensor>>
+makeInputs(const EntrySignature &signature) {
+  if (!inputPaths.empty())
+    return readInputs(signature, inputPaths);
+  RandomInit init;
+  init.kind = initKind;
+  init.seed = seed;
+  if (!initScales.empty())
+    init.scales.assign(initScales.begin(), initScales.end());
+  return makeRandomInputs(signature, shapeList, init);
+}
+
+llvm::Error checkOutputCount(const EntrySignature &signature) {
+  if (outputPaths.size() > signature.results.size())
+    return makeError("--output gives " + llvm::Twine(outputPaths.size()) +
+                     " files but the entry returns " +
+                     llvm::Twine(signature.results.size()) + " results");
+  return llvm::Error::success();
+}
+
+llvm::Error writeOutputs(ArrayRef<HostTensor> results) {
+  for (auto [index, path] : llvm::enumerate(outputPaths)) {
+    if (path.empty())
+      continue;
+    if (std::string error = npy::writeFile(path, toNpy(results[index]));
+        !error.empty())
+      return makeError("result " + llvm::Twine(index) + ": " + error);
+  }
+  return llvm::Error::success();
+}
+
+void printResults(ArrayRef<HostTensor> results) {
+  for (auto [index, result] : llvm::enumerate(results))
+    llvm::outs() << "result " << index << ": " << result.describe() << " "
+                 << summarize(result) << "\n";
+}
+
+/// Default --rtol: f32/f64 results of the tiled form differ from the
+/// rounded float64 reference by fp32 accumulation error (~1e-6 relative);
+/// f16/bf16 results by a few ulps of the 11- or 8-bit significand
+/// (2^-11 ~ 5e-4, 2^-8 ~ 4e-3).
+double defaultRelativeTolerance(ElementType type) {
+  return type == ElementType::Float16 || type == ElementType::BFloat16 ? 2e-2
+                                                                       : 1e-4;
+}
+
+/// Prints one line per result and returns an error naming the first result
+/// out of tolerance.
+llvm::Error compareWithReference(ArrayRef<HostTensor> results,
+                                 ArrayRef<HostTensor> expected) {
+  std::string firstFailure;
+  for (size_t index = 0; index < results.size(); ++index) {
+    const HostTensor &actual = results[index];
+    double relative = rtol.getNumOccurrences()
+                          ? rtol
+                          : defaultRelativeTolerance(actual.getElementType());
+    Comparison comparison = compare(actual, expected[index]);
+    bool passes = comparison.passes(atol, relative);
+    llvm::outs() << "check result " << index << ": "
+                 << llvm::format("max abs error %.3e, max rel error %.3e",
+                                 comparison.maxAbsError,
+                                 comparison.relativeError());
+    if (comparison.actualNaNs || comparison.expectedNaNs)
+      llvm::outs() << ", NaN " << comparison.actualNaNs << " (reference "
+                   << comparison.expectedNaNs << ")";
+    llvm::outs() << llvm::format(" (atol %g, rtol %g): ", double(atol),
+                                 relative)
+                 << (passes ? "ok" : "FAILED") << "\n";
+    if (passes || !firstFailure.empty())
+      continue;
+    firstFailure =
+        ("--check failed: result " + llvm::Twine(index) + " (" +
+         actual.describe() + ")" +
+         (comparison.actualNaNs || comparison.expectedNaNs
+              ? " has NaN values"
+              : llvm::formatv(" max abs error {0:e3} exceeds atol + rtol * "
+                              "max|reference| = {1:e3}",
+                              comparison.maxAbsError,
+                              atol + relative * comparison.maxExpected)
+                    .str()))
+            .str();
+  }
+  if (!firstFailure.empty())
+    return makeError(firstFailure);
+  return llvm::Error::success();
+}
+
+std::string formatDuration(double seconds) {
+  if (seconds >= 1.0)
+    return llvm::formatv("{0:f3} s", seconds).str();
+  return llvm::formatv("{0:f3} ms", seconds * 1e3).str();
+}
+
+void printBenchmark(SmallVector<double> times, const AttentionCost &cost) {
+  llvm::sort(times);
+  double median =
+      times.size() % 2
+          ? times[times.size() / 2]
+          : 0.5 * (times[times.size() / 2 - 1] + times[times.size() / 2]);
+  llvm::outs() << "median " << formatDuration(median) << " (min "
+               << formatDuration(times.front()) << ", max "
+               << formatDuration(times.back()) << ", " << times.size()
+               << " runs after 1 warm-up)\n";
+  if (cost.numOps == 0) {
+    llvm::outs() << "tokens/s n/a, GFLOP/s n/a (the entry runs no "
+                    "longnet.dilated_attention)\n";
+    return;
+  }
+  if (cost.tokens > 0)
+    llvm::outs() << llvm::formatv("throughput {0:f1} tokens/s ({1} tokens: B "
+                                  "* N of the first "
+                                  "longnet.dilated_attention)\n",
+                                  double(cost.tokens) / median, cost.tokens);
+  else
+    llvm::outs() << "tokens/s n/a (" << cost.unresolved << ")\n";
+  if (cost.unresolved.empty())
+    llvm::outs() << llvm::formatv("effective {0:f3} GFLOP/s ({1:e3} FLOP per "
+                                  "call: SPEC forward FLOPs of {2} "
+                                  "longnet.dilated_attention)\n",
+                                  cost.flops / median * 1e-9, cost.flops,
+                                  cost.numOps);
+  else
+    llvm::outs() << "GFLOP/s n/a (" << cost.unresolved << ")\n";
+}
+
+llvm::Error runBenchmark(CompiledEntry &compiled, ArrayRef<HostTensor> inputs,
+                         const AttentionCost &cost) {
+  SmallVector<double> times;
+  for (unsigned run = 0; run <= benchRuns; ++run) {
+    double seconds = 0.0;
+    auto results = compiled.call(inputs, &seconds);
+    if (!results)
+      return results.takeError();
+    if (run > 0) // Run 0 is the warm-up.
+      times.push_back(seconds);
+  }
+  printBenchmark(std::move(times), cost);
+  return llvm::Error::success();
+}
+
+/// Runs the module lowered with reference=1 on `inputs` and compares its
+/// results with `results`.
+llvm::Error checkWithReference(ModuleOp module, const EntrySignature &signature,
+                               ArrayRef<HostTensor> inputs,
+                               ArrayRef<HostTensor> results,
+                               ArrayRef<std::string> libraries) {
+  auto reference = CompiledEntry::compile(module, signature, entryName,
+                                          *makePipelineOptions(true), libraries,
+                                          "the module with reference=1");
+  if (!reference)
+    return reference.takeError();
+  auto expected = (*reference)->call(inputs);
+  if (!expected)
+    return expected.takeError();
+  return compareWithReference(results, *expected);
+}
+
+llvm::Error runTool(MLIRContext &context) {
+  if (llvm::Error error = checkFlags())
+    return error;
+  applyThreadCount();
+
+  auto module = parseModule(context);
+  if (!module)
+    return module.takeError();
+  auto entry = lookupEntry(**module, entryName);
+  if (!entry)
+    return entry.takeError();
+  auto signature = analyzeSignature(*entry);
+  if (!signature)
+    return signature.takeError();
+  if (llvm::Error error = checkOutputCount(*signature))
+    return error;
+  auto inputs = makeInputs(*signature);
+  if (!inputs)
+    return inputs.takeError();
+  if (llvm::Error error = checkAttentionShapes(*entry, *inputs))
+    return error;
+  AttentionCost cost = countAttentionCost(*entry, *inputs);
+
+  std::vector<std::string> libraries = getSharedLibraries();
+  auto compiled = CompiledEntry::compile(**module, *signature, entryName,
+                                         *makePipelineOptions(false), libraries,
+                                         "the module");
+  if (!compiled)
+    return compiled.takeError();
+  auto results = (*compiled)->call(*inputs);
+  if (!results)
+    return results.takeError();
+  if (llvm::Error error = writeOutputs(*results))
+    return error;
+  printResults(*results);
+
+  if (check)
+    if (llvm::Error error = checkWithReference(**module, *signature, *inputs,
+                                               *results, libraries))
+      return error;
+  if (benchRuns > 0)
+    return runBenchmark(**compiled, *inputs, cost);
+  return llvm::Error::success();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  numThreads = makeThreadsOption();
+  cl::HideUnrelatedOptions(runCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "longnet-run: lower a LongNet module for the CPU, JIT-compile it and "
+      "call a function on tensors\n");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<mlir::longnet::LongNetDialect>();
+  mlir::longnet::registerBufferizableOpInterfaceExternalModels(registry);
+  MLIRContext context(registry);
+
+  if (llvm::Error error = runTool(context)) {
+    llvm::outs().flush(); // Results and check lines come before the error.
+    llvm::WithColor::error(llvm::errs(), "longnet-run")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
+  return 0;
+}
