@@ -188,8 +188,15 @@ func.func @branch_no_offset(%q: memref<1x64x2x16xf32>, %o: memref<1x64x2x16xf32>
 // CHECK: %[[Q_END:.*]] = arith.addi %[[Q_START]], %[[NUM_Q]] : index
 // CHECK-NEXT: %[[K_END:.*]] = arith.minui %[[NUM_SEL]], %[[Q_END]] : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[K_END]] step %{{.*}} {
+// Only a tile whose last key lies past the first query is masked.
+// CHECK: %[[DIAGONAL:.*]] = arith.cmpi ugt, %{{.*}}, %[[Q_START]] : index
+// CHECK-NEXT: scf.if %[[DIAGONAL]] {
 // CHECK: %[[VISIBLE:.*]] = arith.cmpi ule, %{{.*}}, %{{.*}} : vector<8xindex>
 // CHECK-NEXT: arith.select %[[VISIBLE]], %{{.*}}, %{{.*}} : vector<8xi1>, vector<8xf32>
+// CHECK: } else {
+// CHECK-NOT: arith.cmpi ule
+// CHECK: math.exp
+// CHECK: }
 // CHECK: return
 func.func @branch_causal(%q: memref<1x64x2x16xf32>, %o: memref<1x64x2x16xf32>, %l: memref<1x64x2xf32>) {
   longnet.branch_attention ins(%q, %q, %q : memref<1x64x2x16xf32>, memref<1x64x2x16xf32>, memref<1x64x2x16xf32>)

@@ -141,6 +141,7 @@ private:
   void emitKeyTile(Value keyStart);
   void emitScores(Value numK);
   void emitSoftmax(Value keyStart, Value numK);
+  void emitSoftmaxRows(Value keyStart, Value numK, bool mask);
   void emitProbsTimesValues(Value numK);
   void emitEpilogue();
 
@@ -364,6 +365,22 @@ void FlashEmitter::emitScores(Value numK) {
 /// Online softmax, vectorised over the query rows of the tile: mask, new
 /// running max, rescale factor, probabilities (in place in S^T) and sums.
 void FlashEmitter::emitSoftmax(Value keyStart, Value numK) {
+  if (!p.causal)
+    return emitSoftmaxRows(keyStart, numK, /*mask=*/false);
+  // Only tiles that reach past the first query of the tile (the diagonal
+  // ones) hold masked pairs: the others skip the per-element mask.
+  Value lastKey = sub(add(keyStart, numK), idx(1));
+  Value onDiagonal =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, lastKey, qStart);
+  auto ifOp = scf::IfOp::create(b, loc, onDiagonal, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  emitSoftmaxRows(keyStart, numK, /*mask=*/true);
+  b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+  emitSoftmaxRows(keyStart, numK, /*mask=*/false);
+}
+
+void FlashEmitter::emitSoftmaxRows(Value keyStart, Value numK, bool mask) {
   Value zero = idx(0), one = idx(1);
   auto indexVec = VectorType::get({tiles.lanes}, b.getIndexType());
   Value negInfVec = splat(negInf());
@@ -373,7 +390,7 @@ void FlashEmitter::emitSoftmax(Value keyStart, Value numK) {
         add(vector::BroadcastOp::create(b, loc, indexVec, add(qStart, i)),
             vector::StepOp::create(b, loc, indexVec));
     auto masked = [&](Value j, Value s) -> Value {
-      if (!p.causal)
+      if (!mask)
         return s;
       Value key =
           vector::BroadcastOp::create(b, loc, indexVec, add(keyStart, j));
