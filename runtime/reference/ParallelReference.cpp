@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet-runtime/ParallelReference.h"
+#include "MixtureAccumulator.h"
 
 #include <algorithm>
 #include <atomic>
@@ -64,43 +65,7 @@ void parallelFor(int64_t numTasks, unsigned numThreads,
     thread.join();
 }
 
-/// The serial reference's per-row merge of branch outputs (SPEC Eq. 10):
-/// a running lse-weighted sum rescaled whenever a larger lse arrives.
-struct MixtureAccumulator {
-  int64_t headDim;
-  std::vector<double> weighted;
-  std::vector<double> denom;
-  std::vector<double> maxLse;
-
-  MixtureAccumulator(int64_t numRows, int64_t headDim)
-      : headDim(headDim), weighted(numRows * headDim, 0.0), denom(numRows, 0.0),
-        maxLse(numRows, kNegInf) {}
-
-  void addRow(int64_t row, const double *branchOut, double branchLse) {
-    if (branchLse == kNegInf)
-      return;
-    double *acc = &weighted[row * headDim];
-    if (branchLse > maxLse[row]) {
-      double rescale = std::exp(maxLse[row] - branchLse);
-      for (int64_t d = 0; d < headDim; ++d)
-        acc[d] *= rescale;
-      denom[row] *= rescale;
-      maxLse[row] = branchLse;
-    }
-    double weight = std::exp(branchLse - maxLse[row]);
-    for (int64_t d = 0; d < headDim; ++d)
-      acc[d] += weight * branchOut[d];
-    denom[row] += weight;
-  }
-
-  void writeRow(int64_t row, double *out, double *lse) const {
-    bool covered = maxLse[row] != kNegInf;
-    for (int64_t d = 0; d < headDim; ++d)
-      out[d] = covered ? weighted[row * headDim + d] / denom[row] : 0.0;
-    if (lse)
-      *lse = covered ? maxLse[row] + std::log(denom[row]) : kNegInf;
-  }
-};
+using detail::MixtureAccumulator;
 
 /// One (batch, head, segment) of a branch: its selected rows, gathered,
 /// attended densely, and merged into the mixture.

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet-runtime/Reference.h"
+#include "MixtureAccumulator.h"
 
 #include <algorithm>
 #include <cmath>
@@ -203,45 +204,7 @@ void runBranch(BranchContext &ctx, Branch branch, OffsetMode mode) {
 // Mixture (SPEC Eq. 10)
 //===----------------------------------------------------------------------===//
 
-/// Running lse-weighted sum over branches, rescaled whenever a larger lse
-/// arrives so that no exponential ever overflows:
-///   weighted = sum_i exp(lse_i - maxLse) o_i, denom = sum_i exp(lse_i -
-///   maxLse)
-struct MixtureAccumulator {
-  int64_t headDim;
-  std::vector<double> weighted;
-  std::vector<double> denom;
-  std::vector<double> maxLse;
-
-  MixtureAccumulator(int64_t numRows, int64_t headDim)
-      : headDim(headDim), weighted(numRows * headDim, 0.0), denom(numRows, 0.0),
-        maxLse(numRows, kNegInf) {}
-
-  void addRow(int64_t row, const double *branchOut, double branchLse) {
-    if (branchLse == kNegInf)
-      return;
-    double *acc = &weighted[row * headDim];
-    if (branchLse > maxLse[row]) {
-      double rescale = std::exp(maxLse[row] - branchLse);
-      for (int64_t d = 0; d < headDim; ++d)
-        acc[d] *= rescale;
-      denom[row] *= rescale;
-      maxLse[row] = branchLse;
-    }
-    double weight = std::exp(branchLse - maxLse[row]);
-    for (int64_t d = 0; d < headDim; ++d)
-      acc[d] += weight * branchOut[d];
-    denom[row] += weight;
-  }
-
-  void writeRow(int64_t row, double *out, double *lse) const {
-    bool covered = maxLse[row] != kNegInf;
-    for (int64_t d = 0; d < headDim; ++d)
-      out[d] = covered ? weighted[row * headDim + d] / denom[row] : 0.0;
-    if (lse)
-      *lse = covered ? maxLse[row] + std::log(denom[row]) : kNegInf;
-  }
-};
+using detail::MixtureAccumulator;
 
 int64_t numRows(const Shape &shape) {
   return shape.batch * shape.seqLen * shape.heads;
