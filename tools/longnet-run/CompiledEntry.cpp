@@ -10,9 +10,9 @@
 
 #include "longnet-runtime/ReferenceABI.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -27,10 +27,6 @@ using namespace longnet::run;
 using namespace mlir;
 
 namespace {
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 /// What memref.get_global of a constant stores as the allocated pointer.
 constexpr uintptr_t kDeadBeef = 0xdeadbeef;

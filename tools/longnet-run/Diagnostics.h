@@ -15,6 +15,11 @@
 namespace longnet {
 namespace run {
 
+/// An llvm::Error carrying one message line.
+inline llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
 /// While alive, keeps the first error diagnostic of `context` as
 /// "file:line:col: message" (notes dropped) and prints warnings to stderr,
 /// so that a failure becomes one `longnet-run: error:` line.

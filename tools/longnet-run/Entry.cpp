@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Entry.h"
+#include "Diagnostics.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
@@ -15,10 +16,6 @@ using namespace longnet::run;
 using namespace mlir;
 
 namespace {
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
 
 std::optional<ElementType> getElementType(Type type) {
   if (type.isF16())

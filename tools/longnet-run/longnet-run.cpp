@@ -151,10 +151,6 @@ std::unique_ptr<cl::opt<unsigned>> makeThreadsOption() {
       cl::value_desc("T"), cl::init(0), cl::cat(runCategory));
 }
 
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
 llvm::Error checkFlags() {
   if (!inputPaths.empty() && !shapeList.empty())
     return makeError("--shapes describes random inputs; with --inputs the "
