@@ -19,15 +19,13 @@
 
 using namespace mlir;
 
-/// Tensor level: longnet ops to branch ops (or reference calls), upstream
-/// matmuls prepared for vectorisation.
+/// Tensor level: longnet ops to branch ops (or reference calls).
 static void addTensorLevelPasses(OpPassManager &pm,
                                  const longnet::LowerToCPUOptions &options) {
   if (options.reference)
     pm.addPass(longnet::createLongNetConvertToReferenceCalls());
   else
     pm.addPass(longnet::createLongNetDecomposeMixture());
-  pm.addPass(longnet::createLongNetInterchangeMatmuls());
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -42,13 +40,15 @@ static void addBufferizationPasses(OpPassManager &pm) {
   pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
-/// Memref level: flash loop nests, loops for the remaining linalg ops.
+/// Memref level: flash loop nests, matmul kernels, loops for the remaining
+/// linalg ops.
 static void addLoopPasses(OpPassManager &pm,
                           const longnet::LowerToCPUOptions &options) {
   longnet::LongNetTileAttentionOptions tiling;
   tiling.queryTile = options.queryTile;
   tiling.keyTile = options.keyTile;
   pm.addPass(longnet::createLongNetTileAttention(tiling));
+  pm.addPass(longnet::createLongNetVectorizeMatmuls());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(longnet::createLongNetSequentializeNestedParallel());
   pm.addPass(createCanonicalizerPass());

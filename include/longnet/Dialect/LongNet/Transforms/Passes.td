@@ -131,4 +131,45 @@ def LongNetSequentializeNestedParallel
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def LongNetVectorizeMatmuls : Pass<"longnet-vectorize-matmuls"> {
+  let summary = "Lower bufferized matmuls to register-blocked vector FMA kernels";
+  let description = [{
+    Rewrites every `linalg.matmul` and `linalg.batch_matmul` on memrefs (any
+    strided layouts, default indexing maps) whose output is f32 or f64 and
+    whose inputs are floats no wider than the output, computing
+    `C += A * B`:
+
+    * B is packed once into zero-padded panels of two vectors of columns
+      (`[batch,] panel, k, 2 * lanes`, 64-byte aligned), in an
+      `scf.parallel` over (batch, panel): the kernel then loads B with
+      aligned vector loads whatever B's layout, ragged columns included;
+    * an `scf.parallel` over (batch, block of `row-tile` rows of C) gives
+      each thread whole row blocks; inside, `scf.for` loops over groups of
+      6 rows and, for each, over the panels;
+    * a register block holds 6 rows x 2 vectors of C in 12 accumulators
+      (`scf.for` iter_args over all of k): per k two vector loads of the B
+      panel, six broadcasts of A elements and 12 `vector.fma`;
+    * blocks cut by the last rows or columns, and every block of a C whose
+      innermost stride is not statically 1, go through a small local tile
+      copied element by element (A rows are clamped to the last row).
+
+    Other `linalg.matmul` and `linalg.batch_matmul` ops on memrefs
+    (user-defined indexing maps, integer or narrower outputs) are
+    generalised with their loops interchanged to (..., i, k, j), as
+    `longnet-interchange-matmuls` does on tensors, so that LLVM vectorises
+    their innermost loop. Matmuls on tensors are left alone.
+  }];
+  let options = [
+    Option<"rowTile", "row-tile", "int64_t", /*default=*/"12",
+           "Rows of C per parallel iteration (a positive multiple of 6)">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
+           "Lanes of the f32 vectors (halved for f64)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // LONGNET_DIALECT_LONGNET_TRANSFORMS_PASSES_TD
