@@ -12,6 +12,8 @@
 
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 
+#include "LoopEmitter.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -53,14 +55,14 @@ struct RegisterBlock {
 };
 
 /// Emits the loop nest of one MatmulProblem at the builder's insertion point.
-class MatmulEmitter {
+class MatmulEmitter : public longnet::LoopEmitter {
 public:
   MatmulEmitter(OpBuilder &b, Location loc, const MatmulProblem &p,
                 KernelSizes sizes)
-      : b(b), loc(loc), p(p), sizes(sizes) {
+      : LoopEmitter(b, loc, cast<MemRefType>(p.out.getType()).getElementType(),
+                    sizes.lanes),
+        p(p), sizes(sizes) {
     auto outType = cast<MemRefType>(p.out.getType());
-    computeType = outType.getElementType();
-    vectorType = VectorType::get({sizes.lanes}, computeType);
     panelWidth = 2 * sizes.lanes;
     int64_t rowDim = p.batched ? 1 : 0;
     int64_t staticM = outType.getDimSize(rowDim);
@@ -77,27 +79,11 @@ public:
 
 private:
   // Scalar and index helpers.
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value fconst(double v) {
-    return arith::ConstantOp::create(b, loc, b.getFloatAttr(computeType, v));
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value minIdx(Value x, Value y) {
-    return arith::MinUIOp::create(b, loc, x, y);
-  }
-  Value ceilDiv(Value x, Value y) {
-    return arith::CeilDivUIOp::create(b, loc, x, y);
-  }
   Value ult(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
   }
   Value ule(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, x, y);
-  }
-  Value splat(Value scalar) {
-    return vector::BroadcastOp::create(b, loc, vectorType, scalar);
   }
 
   /// Indices of element (row, col) of A, B or C in the current batch.
@@ -111,32 +97,6 @@ private:
     if (p.batched)
       return {batch, panel, k, col};
     return {panel, k, col};
-  }
-
-  /// Loads an element of A or B, converted to computeType.
-  Value loadElement(Value memref, ValueRange indices) {
-    Value v = memref::LoadOp::create(b, loc, memref, indices);
-    if (v.getType() == computeType)
-      return v;
-    return arith::ExtFOp::create(b, loc, computeType, v);
-  }
-
-  /// scf.for from lb to ub by step, carrying `inits`; `body` returns the
-  /// values to yield. Returns the loop results.
-  template <typename Fn>
-  SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
-                             Fn body) {
-    auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
-    OpBuilder::InsertionGuard guard(b);
-    if (inits.empty())
-      b.setInsertionPoint(loop.getBody()->getTerminator());
-    else
-      b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> yields =
-        body(loop.getInductionVar(), loop.getRegionIterArgs());
-    if (!inits.empty())
-      scf::YieldOp::create(b, loc, yields);
-    return SmallVector<Value>(loop.getResults());
   }
 
   /// scf.parallel from 0 to `ubs` by 1 with `body` inside.
@@ -163,12 +123,8 @@ private:
   SmallVector<Value> loadBlockViaTile(const RegisterBlock &block);
   void storeBlockViaTile(const RegisterBlock &block, ValueRange acc);
 
-  OpBuilder &b;
-  Location loc;
   const MatmulProblem &p;
   KernelSizes sizes;
-  Type computeType;
-  VectorType vectorType;
   int64_t panelWidth;
   bool rowsMayBeRagged, colsMayBeRagged, outUnitStride, rhsUnitStride;
 

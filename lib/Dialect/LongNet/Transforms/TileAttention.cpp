@@ -13,6 +13,8 @@
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 
+#include "LoopEmitter.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -55,34 +57,20 @@ struct FlashProblem {
 };
 
 /// Emits the loop nest of one FlashProblem at the builder's insertion point.
-class FlashEmitter {
+class FlashEmitter : public LoopEmitter {
 public:
   FlashEmitter(OpBuilder &b, Location loc, const FlashProblem &p,
                TileSizes tiles)
-      : b(b), loc(loc), p(p), tiles(tiles) {
+      : LoopEmitter(b, loc, cast<MemRefType>(p.out.getType()).getElementType(),
+                    tiles.lanes),
+        p(p), tiles(tiles) {
     elementType = cast<MemRefType>(p.query.getType()).getElementType();
-    computeType = cast<MemRefType>(p.out.getType()).getElementType();
-    vectorType = VectorType::get({tiles.lanes}, computeType);
   }
 
   void emit();
 
 private:
   // Scalar and index helpers.
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value fconst(double v) {
-    return arith::ConstantOp::create(b, loc, b.getFloatAttr(computeType, v));
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value minIdx(Value x, Value y) {
-    return arith::MinUIOp::create(b, loc, x, y);
-  }
-  Value ceilDiv(Value x, Value y) {
-    return arith::CeilDivUIOp::create(b, loc, x, y);
-  }
-  Value roundUp(Value x, int64_t m) { return mul(ceilDiv(x, idx(m)), idx(m)); }
   Value fadd(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value fsub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value fmul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
@@ -91,36 +79,7 @@ private:
   }
   Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
   Value log(Value x) { return math::LogOp::create(b, loc, x); }
-  Value splat(Value scalar) {
-    return vector::BroadcastOp::create(b, loc, vectorType, scalar);
-  }
   Value negInf() { return fconst(-std::numeric_limits<double>::infinity()); }
-
-  /// Loads an element of a [B, N, H, D] operand, converted to computeType.
-  Value loadElement(Value memref, ValueRange indices) {
-    Value v = memref::LoadOp::create(b, loc, memref, indices);
-    if (v.getType() == computeType)
-      return v;
-    return arith::ExtFOp::create(b, loc, computeType, v);
-  }
-
-  /// scf.for from lb to ub by step, carrying `inits`; `body` returns the
-  /// values to yield. Returns the loop results.
-  template <typename Fn>
-  SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
-                             Fn body) {
-    auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
-    OpBuilder::InsertionGuard guard(b);
-    if (inits.empty())
-      b.setInsertionPoint(loop.getBody()->getTerminator());
-    else
-      b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> yields =
-        body(loop.getInductionVar(), loop.getRegionIterArgs());
-    if (!inits.empty())
-      scf::YieldOp::create(b, loc, yields);
-    return SmallVector<Value>(loop.getResults());
-  }
 
   /// A local buffer of the compute type; `dims` are static sizes or
   /// ShapedType::kDynamic with the matching value in `dynamic`. Heap
@@ -145,12 +104,9 @@ private:
   void emitProbsTimesValues(Value numK);
   void emitEpilogue();
 
-  OpBuilder &b;
-  Location loc;
   const FlashProblem &p;
   TileSizes tiles;
-  Type elementType, computeType;
-  VectorType vectorType;
+  Type elementType;
 
   // Problem-wide values.
   Value headDim, numHeads, seqLen, segLen, rate, paddedHeadDim, scale;

@@ -1,0 +1,82 @@
+//===- LoopEmitter.h - Builder helpers for the CPU kernels ------*- C++ -*-===//
+//
+// Part of the longnet-mlir project. Private to lib/Dialect/LongNet/Transforms:
+// index arithmetic, constants, vector splats and scf.for construction shared
+// by the flash-attention and matmul emitters.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
+#define LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir {
+namespace longnet {
+
+/// Emits code at a builder's insertion point, computing in `computeType`
+/// with vectors of `lanes` elements.
+class LoopEmitter {
+protected:
+  LoopEmitter(OpBuilder &b, Location loc, Type computeType, int64_t lanes)
+      : b(b), loc(loc), computeType(computeType),
+        vectorType(VectorType::get({lanes}, computeType)) {}
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value fconst(double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(computeType, v));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value minIdx(Value x, Value y) {
+    return arith::MinUIOp::create(b, loc, x, y);
+  }
+  Value ceilDiv(Value x, Value y) {
+    return arith::CeilDivUIOp::create(b, loc, x, y);
+  }
+  Value roundUp(Value x, int64_t m) { return mul(ceilDiv(x, idx(m)), idx(m)); }
+  Value splat(Value scalar) {
+    return vector::BroadcastOp::create(b, loc, vectorType, scalar);
+  }
+
+  /// Loads one element, converted to computeType.
+  Value loadElement(Value memref, ValueRange indices) {
+    Value v = memref::LoadOp::create(b, loc, memref, indices);
+    if (v.getType() == computeType)
+      return v;
+    return arith::ExtFOp::create(b, loc, computeType, v);
+  }
+
+  /// scf.for from lb to ub by step, carrying `inits`; `body` returns the
+  /// values to yield. Returns the loop results.
+  template <typename Fn>
+  SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
+                             Fn body) {
+    auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
+    OpBuilder::InsertionGuard guard(b);
+    if (inits.empty())
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+    else
+      b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> yields =
+        body(loop.getInductionVar(), loop.getRegionIterArgs());
+    if (!inits.empty())
+      scf::YieldOp::create(b, loc, yields);
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Type computeType;
+  VectorType vectorType;
+};
+
+} // namespace longnet
+} // namespace mlir
+
+#endif // LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
