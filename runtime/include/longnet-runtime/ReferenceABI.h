@@ -1,4 +1,5 @@
-//===- ReferenceABI.h - The reference as compiled code calls it --*- C++ -*-===//
+//===- ReferenceABI.h - The reference as compiled code calls it --*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //
