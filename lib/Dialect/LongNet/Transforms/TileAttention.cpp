@@ -102,6 +102,41 @@ private:
   void emitSoftmax(Value keyStart, Value numK);
   void emitSoftmaxRows(Value keyStart, Value numK, bool mask);
   void emitProbsTimesValues(Value numK);
+
+  /// The register block of both micro-kernels: for k in [0, ub),
+  /// acc[2 r + c] += scalar(k, r) * vectors[k, col_c] for kRowBlock
+  /// broadcast scalars r and the two vectors of `vectors` at columns col0 and
+  /// col1. Returns the accumulators.
+  template <typename ScalarFn>
+  SmallVector<Value> blockedOuterProducts(Value ub, ValueRange inits,
+                                          Value vectors, Value col0, Value col1,
+                                          ScalarFn scalar) {
+    return forLoop(idx(0), ub, idx(1), inits, [&](Value k, ValueRange acc) {
+      Value v0 = vector::LoadOp::create(b, loc, vectorType, vectors,
+                                        ValueRange{k, col0});
+      Value v1 = vector::LoadOp::create(b, loc, vectorType, vectors,
+                                        ValueRange{k, col1});
+      SmallVector<Value> next;
+      for (int64_t r = 0; r < kRowBlock; ++r) {
+        Value s = splat(scalar(k, r));
+        next.push_back(vector::FMAOp::create(b, loc, s, v0, acc[2 * r]));
+        next.push_back(vector::FMAOp::create(b, loc, s, v1, acc[2 * r + 1]));
+      }
+      return next;
+    });
+  }
+
+  /// Stores a register block: row0 + r, columns col0 and col1.
+  void storeBlock(ValueRange acc, Value buffer, Value row0, Value col0,
+                  Value col1) {
+    for (int64_t r = 0; r < kRowBlock; ++r) {
+      Value row = add(row0, idx(r));
+      vector::StoreOp::create(b, loc, acc[2 * r], buffer,
+                              ValueRange{row, col0});
+      vector::StoreOp::create(b, loc, acc[2 * r + 1], buffer,
+                              ValueRange{row, col1});
+    }
+  }
   void emitEpilogue();
 
   const FlashProblem &p;
@@ -282,36 +317,19 @@ void FlashEmitter::emitKeyTile(Value keyStart) {
 /// S^T[j, i] = sum_d k[j, d] q[i, d]: blocks of kRowBlock keys by two
 /// vectors of queries, accumulated in registers over d.
 void FlashEmitter::emitScores(Value numK) {
-  Value zero = idx(0), one = idx(1);
+  Value zero = idx(0);
   int64_t lanes = tiles.lanes;
   Value numKPadded = roundUp(numK, kRowBlock);
   forLoop(zero, numKPadded, idx(kRowBlock), {}, [&](Value j0, ValueRange) {
     forLoop(zero, numQPadded, idx(2 * lanes), {}, [&](Value i0, ValueRange) {
       Value i1 = add(i0, idx(lanes));
       SmallVector<Value> inits(2 * kRowBlock, splat(fconst(0.0)));
-      SmallVector<Value> sums =
-          forLoop(zero, headDim, one, inits, [&](Value d, ValueRange acc) {
-            Value q0 = vector::LoadOp::create(b, loc, vectorType, qTBuf,
-                                              ValueRange{d, i0});
-            Value q1 = vector::LoadOp::create(b, loc, vectorType, qTBuf,
-                                              ValueRange{d, i1});
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < kRowBlock; ++r) {
-              Value k = splat(memref::LoadOp::create(
-                  b, loc, kBuf, ValueRange{add(j0, idx(r)), d}));
-              next.push_back(vector::FMAOp::create(b, loc, k, q0, acc[2 * r]));
-              next.push_back(
-                  vector::FMAOp::create(b, loc, k, q1, acc[2 * r + 1]));
-            }
-            return next;
+      SmallVector<Value> sums = blockedOuterProducts(
+          headDim, inits, qTBuf, i0, i1, [&](Value d, int64_t r) -> Value {
+            return memref::LoadOp::create(b, loc, kBuf,
+                                          ValueRange{add(j0, idx(r)), d});
           });
-      for (int64_t r = 0; r < kRowBlock; ++r) {
-        Value key = add(j0, idx(r));
-        vector::StoreOp::create(b, loc, sums[2 * r], sTBuf,
-                                ValueRange{key, i0});
-        vector::StoreOp::create(b, loc, sums[2 * r + 1], sTBuf,
-                                ValueRange{key, i1});
-      }
+      storeBlock(sums, sTBuf, j0, i0, i1);
       return SmallVector<Value>();
     });
     return SmallVector<Value>();
@@ -387,7 +405,7 @@ void FlashEmitter::emitSoftmaxRows(Value keyStart, Value numK, bool mask) {
 /// acc[i, :] = alpha[i] * acc[i, :] + sum_j P[i, j] v[j, :]: blocks of
 /// kRowBlock rows by two vectors of the head dimension.
 void FlashEmitter::emitProbsTimesValues(Value numK) {
-  Value zero = idx(0), one = idx(1);
+  Value zero = idx(0);
   int64_t lanes = tiles.lanes;
   forLoop(zero, numQPadded, idx(kRowBlock), {}, [&](Value i0, ValueRange) {
     forLoop(zero, paddedHeadDim, idx(2 * lanes), {}, [&](Value d0, ValueRange) {
@@ -402,30 +420,12 @@ void FlashEmitter::emitProbsTimesValues(Value numK) {
           inits.push_back(fmul(acc, alpha));
         }
       }
-      SmallVector<Value> sums =
-          forLoop(zero, numK, one, inits, [&](Value j, ValueRange acc) {
-            Value v0 = vector::LoadOp::create(b, loc, vectorType, vBuf,
-                                              ValueRange{j, d0});
-            Value v1 = vector::LoadOp::create(b, loc, vectorType, vBuf,
-                                              ValueRange{j, d1});
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < kRowBlock; ++r) {
-              Value prob = splat(memref::LoadOp::create(
-                  b, loc, sTBuf, ValueRange{j, add(i0, idx(r))}));
-              next.push_back(
-                  vector::FMAOp::create(b, loc, prob, v0, acc[2 * r]));
-              next.push_back(
-                  vector::FMAOp::create(b, loc, prob, v1, acc[2 * r + 1]));
-            }
-            return next;
+      SmallVector<Value> sums = blockedOuterProducts(
+          numK, inits, vBuf, d0, d1, [&](Value j, int64_t r) -> Value {
+            return memref::LoadOp::create(b, loc, sTBuf,
+                                          ValueRange{j, add(i0, idx(r))});
           });
-      for (int64_t r = 0; r < kRowBlock; ++r) {
-        Value row = add(i0, idx(r));
-        vector::StoreOp::create(b, loc, sums[2 * r], accBuf,
-                                ValueRange{row, d0});
-        vector::StoreOp::create(b, loc, sums[2 * r + 1], accBuf,
-                                ValueRange{row, d1});
-      }
+      storeBlock(sums, accBuf, i0, d0, d1);
       return SmallVector<Value>();
     });
     return SmallVector<Value>();
