@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
+#include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -57,18 +58,8 @@ struct InterchangeMatmulsPass
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops) {
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::GenericOp> generic =
-          linalg::generalizeNamedOp(rewriter, op);
-      if (failed(generic))
-        continue;
-      // (..., i, j, k) -> (..., i, k, j).
-      unsigned n = generic->getNumLoops();
-      SmallVector<unsigned> order = llvm::to_vector(llvm::seq<unsigned>(0, n));
-      std::swap(order[n - 1], order[n - 2]);
-      (void)linalg::interchangeGenericOp(rewriter, *generic, order);
-    }
+    for (linalg::LinalgOp op : ops)
+      longnet::interchangeMatmulLoops(rewriter, op);
   }
 };
 

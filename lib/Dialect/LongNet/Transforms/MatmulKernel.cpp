@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
+#include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "LoopEmitter.h"
 
@@ -407,21 +408,6 @@ std::optional<MatmulProblem> getKernelProblem(linalg::LinalgOp op) {
   return p;
 }
 
-/// The loops of a matmul the kernel does not take, (..., i, j, k), as a
-/// generic with loops (..., i, k, j): the innermost loop then runs over
-/// contiguous columns of B and C and LLVM vectorises it.
-void interchangeMatmul(RewriterBase &rewriter, linalg::LinalgOp op) {
-  rewriter.setInsertionPoint(op);
-  FailureOr<linalg::GenericOp> generic =
-      linalg::generalizeNamedOp(rewriter, op);
-  if (failed(generic))
-    return;
-  unsigned n = generic->getNumLoops();
-  SmallVector<unsigned> order = llvm::to_vector(llvm::seq<unsigned>(0, n));
-  std::swap(order[n - 1], order[n - 2]);
-  (void)linalg::interchangeGenericOp(rewriter, *generic, order);
-}
-
 struct VectorizeMatmulsPass
     : public longnet::impl::LongNetVectorizeMatmulsBase<VectorizeMatmulsPass> {
   using Base::Base;
@@ -453,7 +439,7 @@ struct VectorizeMatmulsPass
     for (linalg::LinalgOp op : ops) {
       std::optional<MatmulProblem> problem = getKernelProblem(op);
       if (!problem) {
-        interchangeMatmul(rewriter, op);
+        longnet::interchangeMatmulLoops(rewriter, op);
         continue;
       }
       Type computeType =

@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -50,4 +51,17 @@ Value longnet::convertTensor(OpBuilder &b, Location loc, Value value,
   if (converted.getType() == targetType)
     return converted;
   return tensor::CastOp::create(b, loc, targetType, converted);
+}
+
+void longnet::interchangeMatmulLoops(RewriterBase &rewriter,
+                                     linalg::LinalgOp op) {
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::GenericOp> generic =
+      linalg::generalizeNamedOp(rewriter, op);
+  if (failed(generic))
+    return;
+  unsigned n = generic->getNumLoops();
+  SmallVector<unsigned> order = llvm::to_vector(llvm::seq<unsigned>(0, n));
+  std::swap(order[n - 1], order[n - 2]);
+  (void)linalg::interchangeGenericOp(rewriter, *generic, order);
 }
