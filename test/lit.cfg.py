@@ -26,5 +26,6 @@ tool_dirs = [config.longnet_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("longnet-opt", unresolved="fatal"),
     ToolSubst("longnet-run", unresolved="fatal"),
+    ToolSubst("longnet-exec", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
