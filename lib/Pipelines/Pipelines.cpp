@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet/Pipelines/Pipelines.h"
+#include "longnet/Conversion/Passes.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -12,6 +13,9 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -84,10 +88,84 @@ void longnet::buildLowerToCPUPipeline(OpPassManager &pm,
   addLLVMPasses(pm);
 }
 
+std::string longnet::getPTXFeatures(llvm::StringRef chip) {
+  if (chip == "sm_80" || chip == "sm_86" || chip == "sm_87" ||
+      chip == "sm_89" || chip == "sm_90" || chip == "sm_90a")
+    return "+ptx80";
+  return "";
+}
+
+void longnet::buildLowerToNVVMPipeline(OpPassManager &pm,
+                                       const LowerToNVVMOptions &options) {
+  LowerToCPUOptions tensorOptions;
+  addTensorLevelPasses(pm, tensorOptions);
+  addBufferizationPasses(pm);
+
+  // Kernels: fused flash kernels, then every other parallel loop.
+  longnet::LongNetConvertAttentionToNVGPUOptions attention;
+  attention.keyTile = options.keyTile;
+  pm.addNestedPass<func::FuncOp>(
+      longnet::createLongNetConvertAttentionToNVGPU(attention));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(longnet::createLongNetSequentializeNestedParallel());
+  pm.addPass(longnet::createLongNetHostBuffersToGPU());
+  longnet::LongNetMapParallelLoopsToGPUOptions mapping;
+  mapping.blockSize = options.blockSize;
+  pm.addNestedPass<func::FuncOp>(
+      longnet::createLongNetMapParallelLoopsToGPU(mapping));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  // Allocations, copies and launches in order on one stream per call (the
+  // runtime's current stream when the caller set one).
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  pm.addPass(longnet::createLongNetExportCInterface());
+
+  // Upstream's NVVM lowering (as in gpu-lower-to-nvvm-pipeline), with the
+  // chip's PTX version and our toolkit.
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = getPTXFeatures(options.chip);
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createStripDebugInfoPass());
+  device.addPass(createConvertGpuOpsToNVVMOps());
+  device.addPass(createConvertNVVMToLLVMPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.toolkit;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void longnet::registerLongNetPipelines() {
   PassPipelineRegistration<LowerToCPUOptions>(
       "longnet-lower-to-cpu",
       "Lower a tensor-level model with longnet ops to the LLVM dialect for "
       "the CPU: flash loop nests, bufferization, vectors, OpenMP threads",
       buildLowerToCPUPipeline);
+  PassPipelineRegistration<LowerToNVVMOptions>(
+      "longnet-lower-to-nvvm",
+      "Lower a tensor-level model with longnet ops to LLVM dialect host code "
+      "and embedded NVIDIA kernels: fused flash kernels on tensor cores, "
+      "device buffers, NVVM, gpu-module-to-binary",
+      buildLowerToNVVMPipeline);
 }

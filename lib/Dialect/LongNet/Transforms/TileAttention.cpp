@@ -12,6 +12,7 @@
 
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
+#include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "LoopEmitter.h"
 
@@ -43,17 +44,6 @@ struct TileSizes {
   int64_t query;
   int64_t key;
   int64_t lanes; // vector lanes of the compute type
-};
-
-/// What one flash op asks for, independent of which op it is.
-struct FlashProblem {
-  Value query, key, value, out, lse;
-  std::optional<int64_t> segmentLength; // none: dense (w = N)
-  int64_t dilationRate = 1;
-  OffsetMode offsetMode = OffsetMode::none;
-  bool causal = false;
-  std::optional<double> scale;
-  bool merge = false; // merge into running accumulators
 };
 
 /// Emits the loop nest of one FlashProblem at the builder's insertion point.
@@ -94,7 +84,6 @@ private:
     return buffer;
   }
 
-  Value headOffset(Value head, Value numHeads, Value rate);
   void emitQueryTile(ValueRange ivs);
   void copyRow(Value source, Value row, Value buffer, Value j);
   void emitKeyTile(Value keyStart);
@@ -152,18 +141,6 @@ private:
   SmallVector<Value> localBuffers;
 };
 
-Value FlashEmitter::headOffset(Value head, Value numHeads, Value rate) {
-  switch (p.offsetMode) {
-  case OffsetMode::cyclic:
-    return arith::RemUIOp::create(b, loc, head, rate);
-  case OffsetMode::grouped:
-    return arith::DivUIOp::create(b, loc, head, ceilDiv(numHeads, rate));
-  case OffsetMode::none:
-    return idx(0);
-  }
-  llvm_unreachable("unknown offset mode");
-}
-
 void FlashEmitter::emit() {
   Value batchSize = memref::DimOp::create(b, loc, p.query, 0);
   seqLen = memref::DimOp::create(b, loc, p.query, 1);
@@ -205,7 +182,8 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   Value segment = ivs[2], queryTile = ivs[3];
 
   // Rows of segment g selected for this head: g*w + o + i*r, i < numSel.
-  Value offset = headOffset(head, numHeads, rate);
+  Value offset =
+      emitHeadOffset(b, loc, p.offsetMode, head, numHeads, rate);
   Value segStart = mul(segment, segLen);
   Value segSize = minIdx(segLen, sub(seqLen, segStart));
   Value hasRows =
@@ -471,34 +449,6 @@ void FlashEmitter::emitEpilogue() {
   });
 }
 
-FlashProblem getProblem(BranchAttentionOp op) {
-  FlashProblem p;
-  p.query = op.getQuery();
-  p.key = op.getKey();
-  p.value = op.getValue();
-  p.out = op.getOutAcc();
-  p.lse = op.getLseAcc();
-  p.segmentLength = op.getSegmentLength();
-  p.dilationRate = op.getDilationRate();
-  p.offsetMode = op.getOffsetMode();
-  p.causal = op.getCausal();
-  p.scale = op.getScaleOrDefault();
-  p.merge = true;
-  return p;
-}
-
-FlashProblem getProblem(AttentionOp op) {
-  FlashProblem p;
-  p.query = op.getQuery();
-  p.key = op.getKey();
-  p.value = op.getValue();
-  p.out = op.getOut();
-  p.lse = op.getLse();
-  p.causal = op.getCausal();
-  p.scale = op.getScaleOrDefault();
-  return p;
-}
-
 struct TileAttentionPass
     : public longnet::impl::LongNetTileAttentionBase<TileAttentionPass> {
   using Base::Base;
@@ -527,7 +477,7 @@ struct TileAttentionPass
   template <typename OpTy> LogicalResult lower(OpTy op) {
     if (!op.getResults().empty())
       return op.emitOpError("must be bufferized before longnet-tile-attention");
-    FlashProblem problem = getProblem(op);
+    FlashProblem problem = *getFlashProblem(op);
     Type computeType = cast<MemRefType>(problem.out.getType()).getElementType();
     int64_t lanes = computeType.isF64() ? vectorWidth / 2 : vectorWidth;
     // Keep the key tile a multiple of two vectors of the compute type.

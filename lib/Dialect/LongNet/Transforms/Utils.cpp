@@ -65,3 +65,46 @@ void longnet::interchangeMatmulLoops(RewriterBase &rewriter,
   std::swap(order[n - 1], order[n - 2]);
   (void)linalg::interchangeGenericOp(rewriter, *generic, order);
 }
+
+std::optional<longnet::FlashProblem> longnet::getFlashProblem(Operation *op) {
+  FlashProblem p;
+  if (auto branch = dyn_cast<BranchAttentionOp>(op)) {
+    p.query = branch.getQuery();
+    p.key = branch.getKey();
+    p.value = branch.getValue();
+    p.out = branch.getOutAcc();
+    p.lse = branch.getLseAcc();
+    p.segmentLength = branch.getSegmentLength();
+    p.dilationRate = branch.getDilationRate();
+    p.offsetMode = branch.getOffsetMode();
+    p.causal = branch.getCausal();
+    p.scale = branch.getScaleOrDefault();
+    p.merge = true;
+    return p;
+  }
+  if (auto dense = dyn_cast<AttentionOp>(op)) {
+    p.query = dense.getQuery();
+    p.key = dense.getKey();
+    p.value = dense.getValue();
+    p.out = dense.getOut();
+    p.lse = dense.getLse();
+    p.causal = dense.getCausal();
+    p.scale = dense.getScaleOrDefault();
+    return p;
+  }
+  return std::nullopt;
+}
+
+Value longnet::emitHeadOffset(OpBuilder &b, Location loc, OffsetMode mode,
+                              Value head, Value numHeads, Value rate) {
+  switch (mode) {
+  case OffsetMode::cyclic:
+    return arith::RemUIOp::create(b, loc, head, rate);
+  case OffsetMode::grouped:
+    return arith::DivUIOp::create(
+        b, loc, head, arith::CeilDivUIOp::create(b, loc, numHeads, rate));
+  case OffsetMode::none:
+    return arith::ConstantIndexOp::create(b, loc, 0);
+  }
+  llvm_unreachable("unknown offset mode");
+}

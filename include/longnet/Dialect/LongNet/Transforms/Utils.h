@@ -8,6 +8,8 @@
 #ifndef LONGNET_DIALECT_LONGNET_TRANSFORMS_UTILS_H
 #define LONGNET_DIALECT_LONGNET_TRANSFORMS_UTILS_H
 
+#include "longnet/Dialect/LongNet/IR/LongNetOps.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
@@ -30,6 +32,28 @@ Value convertTensor(OpBuilder &b, Location loc, Value value, Type targetType);
 /// over contiguous columns of B and C and LLVM vectorises it. Leaves `op`
 /// alone when it cannot be generalised.
 void interchangeMatmulLoops(RewriterBase &rewriter, linalg::LinalgOp op);
+
+/// What one bufferized flash op (longnet.branch_attention, or dense
+/// longnet.attention as the branch w = N, r = 1) asks for, independent of
+/// which op it is: the problem the CPU and GPU flash emitters lower.
+struct FlashProblem {
+  Value query, key, value, out, lse;
+  std::optional<int64_t> segmentLength; // none: dense (w = N)
+  int64_t dilationRate = 1;
+  OffsetMode offsetMode = OffsetMode::none;
+  bool causal = false;
+  std::optional<double> scale;
+  bool merge = false; // merge into running accumulators (Eq. 10)
+};
+
+/// The problem of a longnet.branch_attention or longnet.attention op;
+/// std::nullopt for any other op.
+std::optional<FlashProblem> getFlashProblem(Operation *op);
+
+/// The offset o_h of head `head` (of `numHeads`) in a branch of dilation
+/// `rate` under `mode` (SPEC.md): index values.
+Value emitHeadOffset(OpBuilder &b, Location loc, OffsetMode mode, Value head,
+                     Value numHeads, Value rate);
 
 } // namespace longnet
 } // namespace mlir

@@ -1,0 +1,79 @@
+//===- Passes.td - LongNet conversion passes ---------------*- tablegen -*-===//
+//
+// Part of the longnet-mlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LONGNET_CONVERSION_PASSES
+#define LONGNET_CONVERSION_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def LongNetConvertAttentionToNVGPU
+    : Pass<"longnet-convert-attention-to-nvgpu", "func::FuncOp"> {
+  let summary = "Lower bufferized flash ops to fused GPU kernels (tensor cores for f16/bf16)";
+  let description = [{
+    Replaces every `longnet.branch_attention` and `longnet.attention` on
+    memrefs by a `gpu.launch` of a fused flash-attention kernel:
+
+    * one thread block per (query tile, segment, batch x head); the dilated
+      gather and scatter are the global address `g*w + o_h + i*r`;
+    * f16/bf16 with a static head dimension that is a multiple of 16: four
+      warps of 16 query rows each; Q is staged once, K and V tiles are staged
+      through double-buffered shared memory with `nvgpu.device_async_copy`
+      (cp.async, zero-filled past the segment); `nvgpu.ldmatrix` feeds
+      `mma.sync` m16n8k16 with f32 accumulation (`nvgpu.mma.sync` for f16;
+      `nvvm.mma.sync` for bf16, which upstream's nvgpu lowering does not
+      type); the online softmax (exp2, row max and sums by warp shuffles)
+      stays in registers and P is re-used as the A operand of P.V;
+    * other element types (f32, f64) or head dimensions: a CUDA-core kernel,
+      one thread per query row, accumulating in the accumulator type;
+    * the epilogue merges into the running (out, lse) accumulators (Eq. 10).
+  }];
+  let options = [
+    Option<"keyTile", "key-tile", "int64_t", /*default=*/"0",
+           "Keys per shared-memory tile of the tensor-core kernel (a multiple "
+           "of 16; 0 chooses 64 for D <= 64 and 32 above)">,
+  ];
+  let dependentDialects = [
+    "arith::ArithDialect", "gpu::GPUDialect", "math::MathDialect",
+    "memref::MemRefDialect", "NVVM::NVVMDialect", "nvgpu::NVGPUDialect",
+    "scf::SCFDialect", "vector::VectorDialect", "LLVM::LLVMDialect"
+  ];
+}
+
+def LongNetMapParallelLoopsToGPU
+    : Pass<"longnet-map-parallel-loops-to-gpu", "func::FuncOp"> {
+  let summary = "Run the outermost scf.parallel loops of host code as GPU kernels";
+  let description = [{
+    Every outermost `scf.parallel` outside a `gpu.launch` becomes a
+    `gpu.launch` of one-dimensional blocks: the iteration space is
+    linearised, each thread delinearises its id and runs one iteration
+    (nested parallel loops run sequentially inside it). This is the correct
+    but simple mapping for the upstream linalg ops of a model
+    (`convert-linalg-to-parallel-loops` output); attention has its own
+    kernels.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["arith::ArithDialect", "gpu::GPUDialect",
+                           "scf::SCFDialect"];
+}
+
+def LongNetHostBuffersToGPU
+    : Pass<"longnet-host-buffers-to-gpu", "ModuleOp"> {
+  let summary = "Allocate a GPU model's buffers in device memory";
+  let description = [{
+    After the kernels are formed, host code only allocates, copies and
+    launches. This pass turns `memref.alloc`/`memref.dealloc` in host
+    functions into `gpu.alloc`/`gpu.dealloc`, `memref.copy` into
+    `gpu.memcpy`, and copies constant globals to device memory once per use.
+    Host code that would still read or write a buffer's elements gets an
+    error naming the operation.
+  }];
+  let dependentDialects = ["gpu::GPUDialect", "memref::MemRefDialect"];
+}
+
+#endif // LONGNET_CONVERSION_PASSES

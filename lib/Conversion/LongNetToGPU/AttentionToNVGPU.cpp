@@ -1,0 +1,778 @@
+//===- AttentionToNVGPU.cpp - Fused flash kernels for NVIDIA GPUs ---------===//
+//
+// Part of the longnet-mlir project.
+//
+// Lowers the bufferized flash ops to a gpu.launch of a fused kernel. One
+// thread block owns one query tile of one segment of one (batch, head); the
+// dilated gather and scatter are the global row  g*w + o_h + i*r  of every
+// load and store, so nothing is materialised.
+//
+// The tensor-core kernel (f16/bf16, D % 16 == 0) follows FlashAttention-2:
+// four warps of 16 query rows; mma.sync m16n8k16 fragments:
+//   A (16x16): lane (g = lane/4, t = lane%4) holds rows g, g+8 and columns
+//              2t, 2t+1, 2t+8, 2t+9, as vector<4x2xT>;
+//   B (16x8):  rows (k) 2t, 2t+1, 2t+8, 2t+9 of column g, as vector<2x2xT>;
+//   C (16x8):  rows g, g+8, columns 2t, 2t+1, as vector<2x2xf32>.
+// The C fragments of S for keys [16s, 16s+16) are exactly the A fragment of
+// P for the same keys, so P never leaves registers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "longnet/Conversion/Passes.h"
+#include "longnet/Dialect/LongNet/IR/LongNetOps.h"
+#include "longnet/Dialect/LongNet/Transforms/Utils.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/IR/Builders.h"
+
+#include <limits>
+#include <cmath>
+
+namespace mlir::longnet {
+#define GEN_PASS_DEF_LONGNETCONVERTATTENTIONTONVGPU
+#include "longnet/Conversion/Passes.h.inc"
+} // namespace mlir::longnet
+
+using namespace mlir;
+using namespace mlir::longnet;
+
+namespace {
+
+constexpr int64_t kWarpSize = 32;
+constexpr int64_t kWarps = 4;
+constexpr int64_t kTensorCoreQueryTile = 16 * kWarps;
+constexpr int64_t kScalarQueryTile = 128;
+/// Elements of one 16-byte cp.async chunk and one ldmatrix row.
+constexpr int64_t kChunk = 8;
+/// Padding of each shared-memory row, in elements: rows of 16 bytes more
+/// than a multiple of 128 keep the eight rows of an ldmatrix in distinct
+/// banks.
+constexpr int64_t kRowPad = 8;
+
+/// Index, float and control-flow helpers at a builder's insertion point.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  Value fconst(Type type, double v) {
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value divU(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value remU(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  Value minU(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
+  Value maxU(Value x, Value y) { return arith::MaxUIOp::create(b, loc, x, y); }
+  Value ceilDiv(Value x, Value y) {
+    return arith::CeilDivUIOp::create(b, loc, x, y);
+  }
+  Value ult(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value ule(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, x, y);
+  }
+  Value andI(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value fadd(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value fsub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value fmul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value fdiv(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
+  Value fmax(Value x, Value y) {
+    return arith::MaximumFOp::create(b, loc, x, y);
+  }
+  Value isNegInf(Value x) {
+    return arith::CmpFOp::create(
+        b, loc, arith::CmpFPredicate::OEQ, x,
+        fconst(x.getType(), -std::numeric_limits<double>::infinity()));
+  }
+  Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
+  Value exp2(Value x) { return math::Exp2Op::create(b, loc, x); }
+  Value log(Value x) { return math::LogOp::create(b, loc, x); }
+  Value log2(Value x) { return math::Log2Op::create(b, loc, x); }
+  Value extTo(Type type, Value x) {
+    return x.getType() == type ? x : arith::ExtFOp::create(b, loc, type, x);
+  }
+
+  /// Runs `body` under `condition` (no results).
+  template <typename Fn> void ifThen(Value condition, Fn body) {
+    auto ifOp = scf::IfOp::create(b, loc, condition, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    body();
+  }
+
+  /// scf.if yielding one value: `then()` under `condition`, else `otherwise`.
+  template <typename Fn>
+  Value ifElse(Value condition, Fn then, Value otherwise) {
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{otherwise.getType()},
+                                  condition, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(b, loc, then());
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, otherwise);
+    return ifOp.getResult(0);
+  }
+
+  /// scf.for over [lb, ub) carrying `inits`; `body` returns the yields.
+  template <typename Fn>
+  SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
+                             Fn body) {
+    auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
+    OpBuilder::InsertionGuard guard(b);
+    if (inits.empty())
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+    else
+      b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> yields =
+        body(loop.getInductionVar(), loop.getRegionIterArgs());
+    if (!inits.empty())
+      scf::YieldOp::create(b, loc, yields);
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  OpBuilder &b;
+  Location loc;
+};
+
+/// Host-side sizes of a flash problem, and the block's place in it.
+struct Geometry {
+  Value batchSize, seqLen, numHeads, segLen, rate;
+  Value numSegments, maxSelected;
+};
+
+/// The rows one thread block works on.
+struct BlockRows {
+  Value batch, head, rowBase, numSel;
+};
+
+class FlashKernelEmitter : public KernelBuilder {
+public:
+  FlashKernelEmitter(OpBuilder &b, Location loc, const FlashProblem &p,
+                     int64_t keyTileOption)
+      : KernelBuilder(b, loc), p(p) {
+    auto queryType = cast<MemRefType>(p.query.getType());
+    elementType = queryType.getElementType();
+    accType = cast<MemRefType>(p.out.getType()).getElementType();
+    headDim = queryType.getDimSize(3);
+    useTensorCores = (elementType.isF16() || elementType.isBF16()) &&
+                     !ShapedType::isDynamic(headDim) && headDim % 16 == 0 &&
+                     headDim <= 256 && queryType.getLayout().isIdentity() &&
+                     cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
+                     cast<MemRefType>(p.value.getType())
+                         .getLayout()
+                         .isIdentity();
+    keyTile = keyTileOption > 0 ? keyTileOption : (headDim <= 64 ? 64 : 32);
+  }
+
+  LogicalResult emit(Operation *op);
+
+private:
+  Geometry emitGeometry();
+  BlockRows emitBlockRows(const Geometry &geo, Value segment, Value batchHead);
+  Value scaleValue();
+
+  // Tensor-core kernel.
+  void emitTensorCoreBlock(const Geometry &geo, gpu::LaunchOp launch);
+  SmallVector<Value> copyRows(Value source, const BlockRows &rows,
+                              Value firstIndex, Value limit, int64_t numRows,
+                              Value smemRow0);
+  Value commitGroup(ValueRange tokens);
+  void waitGroups(Value group, int64_t pending);
+  Value ldmatrix(Value row, Value col, bool transpose);
+  Value rowsOf(Value fragment4, int64_t first);
+  Value mma(Value a, Value b, Value c);
+  Value packA(ArrayRef<Value> elements);
+  Value quadReduce(Value x, bool isMax);
+
+  // CUDA-core kernel.
+  void emitScalarBlock(const Geometry &geo, gpu::LaunchOp launch);
+
+  // Epilogue shared by both kernels: normalise one row (or the part of it a
+  // thread owns) and merge it into the accumulators.
+  struct RowResult {
+    Value active, row, branchLse, invSum; // branchLse in natural log units
+  };
+  struct MergeWeights {
+    Value keep, fresh, lse; // keep is null when nothing is merged
+  };
+  MergeWeights emitMergeWeights(const BlockRows &rows, const RowResult &r);
+
+  const FlashProblem &p;
+  Type elementType, accType;
+  int64_t headDim;
+  int64_t keyTile;
+  bool useTensorCores;
+  Value smem; // tensor-core kernel: [4 * keyTile, D + pad] of elementType
+  Value lane, warp, groupRow, groupCol;
+};
+
+Value FlashKernelEmitter::scaleValue() {
+  if (p.scale)
+    return f32(*p.scale);
+  return f32(1.0 / std::sqrt(double(headDim)));
+}
+
+Geometry FlashKernelEmitter::emitGeometry() {
+  Geometry geo;
+  geo.batchSize = memref::DimOp::create(b, loc, p.query, 0);
+  geo.seqLen = memref::DimOp::create(b, loc, p.query, 1);
+  geo.numHeads = memref::DimOp::create(b, loc, p.query, 2);
+  geo.segLen = p.segmentLength ? idx(*p.segmentLength) : geo.seqLen;
+  geo.rate = idx(p.dilationRate);
+  geo.numSegments = ceilDiv(geo.seqLen, maxU(geo.segLen, idx(1)));
+  geo.maxSelected = ceilDiv(minU(geo.segLen, geo.seqLen), geo.rate);
+  return geo;
+}
+
+BlockRows FlashKernelEmitter::emitBlockRows(const Geometry &geo, Value segment,
+                                            Value batchHead) {
+  BlockRows rows;
+  rows.batch = divU(batchHead, geo.numHeads);
+  rows.head = remU(batchHead, geo.numHeads);
+  Value offset = emitHeadOffset(b, loc, p.offsetMode, rows.head, geo.numHeads,
+                                geo.rate);
+  Value segStart = mul(segment, geo.segLen);
+  Value segSize = minU(geo.segLen, sub(geo.seqLen, segStart));
+  Value span = sub(maxU(segSize, offset), offset);
+  rows.numSel = ceilDiv(span, geo.rate);
+  rows.rowBase = add(segStart, offset);
+  return rows;
+}
+
+LogicalResult FlashKernelEmitter::emit(Operation *op) {
+  if (ShapedType::isDynamic(headDim))
+    return op->emitOpError(
+        "needs a static head dimension D to be lowered to a GPU kernel");
+  // Every thread issues the same number of 16-byte copies per K/V tile.
+  if (useTensorCores &&
+      (keyTile % 16 != 0 ||
+       (keyTile * headDim / kChunk) % (kWarps * kWarpSize) != 0 ||
+       4 * keyTile < kTensorCoreQueryTile))
+    return op->emitOpError("key-tile ")
+           << keyTile << " does not fit the tensor-core kernel for D = "
+           << headDim
+           << ": it must be a multiple of 16, at least 16, and key-tile * D "
+              "a multiple of 1024";
+  Geometry geo = emitGeometry();
+  int64_t queryTile = useTensorCores ? kTensorCoreQueryTile : kScalarQueryTile;
+  Value gridX = ceilDiv(geo.maxSelected, idx(queryTile));
+  Value gridZ = mul(geo.batchSize, geo.numHeads);
+  // CUDA rejects empty grids: launch only when there is work.
+  Value zero = idx(0);
+  Value hasWork = andI(andI(ult(zero, gridX), ult(zero, geo.numSegments)),
+                       ult(zero, gridZ));
+  ifThen(hasWork, [&] {
+    SmallVector<Type> workgroup;
+    int64_t threads = useTensorCores ? kWarps * kWarpSize : kScalarQueryTile;
+    if (useTensorCores)
+      workgroup.push_back(MemRefType::get(
+          {4 * keyTile, headDim + kRowPad}, elementType, AffineMap(),
+          gpu::AddressSpaceAttr::get(b.getContext(),
+                                     gpu::AddressSpace::Workgroup)));
+    Value one = idx(1);
+    auto launch = gpu::LaunchOp::create(
+        b, loc, gridX, geo.numSegments, gridZ, idx(threads), one, one,
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/{}, workgroup);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    if (useTensorCores)
+      emitTensorCoreBlock(geo, launch);
+    else
+      emitScalarBlock(geo, launch);
+    gpu::TerminatorOp::create(b, loc);
+  });
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor-core kernel
+//===----------------------------------------------------------------------===//
+
+SmallVector<Value> FlashKernelEmitter::copyRows(Value source,
+                                                const BlockRows &rows,
+                                                Value firstIndex, Value limit,
+                                                int64_t numRows,
+                                                Value smemRow0) {
+  // numRows x D elements in 16-byte chunks (a multiple of the block's
+  // threads); consecutive threads copy consecutive chunks of a row
+  // (coalesced). Rows at selected index >= limit are zero-filled without
+  // reading (src-size 0), from a valid address.
+  int64_t chunksPerRow = headDim / kChunk;
+  int64_t threads = kWarps * kWarpSize;
+  int64_t total = numRows * chunksPerRow;
+  Value rate = idx(p.dilationRate);
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  SmallVector<Value> tokens;
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  for (int64_t first = 0; first < total; first += threads) {
+    Value chunk = add(tid, idx(first));
+    Value r = divU(chunk, idx(chunksPerRow));
+    Value col = mul(remU(chunk, idx(chunksPerRow)), idx(kChunk));
+    Value selected = add(firstIndex, r);
+    Value valid = ult(selected, limit);
+    Value srcRow =
+        add(rows.rowBase, mul(select(valid, selected, idx(0)), rate));
+    Value elements = select(valid, idx(kChunk), idx(0));
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, tokenType, smem, ValueRange{add(smemRow0, r), col}, source,
+        ValueRange{rows.batch, srcRow, rows.head, col},
+        b.getIndexAttr(kChunk), elements, /*bypassL1=*/b.getUnitAttr()));
+  }
+  return tokens;
+}
+
+Value FlashKernelEmitter::commitGroup(ValueRange tokens) {
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
+}
+
+/// Waits until at most `pending` of the most recent groups are in flight.
+void FlashKernelEmitter::waitGroups(Value group, int64_t pending) {
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                   b.getI32IntegerAttr(pending));
+}
+
+Value FlashKernelEmitter::ldmatrix(Value row, Value col, bool transpose) {
+  auto type = VectorType::get({4, 2}, elementType);
+  return nvgpu::LdMatrixOp::create(b, loc, type, smem, ValueRange{row, col},
+                                   b.getBoolAttr(transpose),
+                                   b.getI32IntegerAttr(4));
+}
+
+/// Rows [first, first + 2) of a vector<4x2xT> as a vector<2x2xT>.
+Value FlashKernelEmitter::rowsOf(Value fragment4, int64_t first) {
+  Value result =
+      ub::PoisonOp::create(b, loc, VectorType::get({2, 2}, elementType));
+  for (int64_t i = 0; i < 2; ++i) {
+    Value row = vector::ExtractOp::create(b, loc, fragment4,
+                                          ArrayRef<int64_t>{first + i});
+    result = vector::InsertOp::create(b, loc, row, result,
+                                      ArrayRef<int64_t>{i});
+  }
+  return result;
+}
+
+/// C += A.B on tensor cores, m16n8k16 with f32 accumulation.
+Value FlashKernelEmitter::mma(Value a, Value bFrag, Value c) {
+  if (elementType.isF16())
+    return nvgpu::MmaSyncOp::create(b, loc, a, bFrag, c,
+                                    ArrayRef<int64_t>{16, 8, 16});
+  // bf16: nvvm.mma.sync on the fragments packed as i32 registers.
+  auto i32x1 = VectorType::get({1}, b.getI32Type());
+  auto packRows = [&](Value fragment, int64_t rows) {
+    SmallVector<Value> registers;
+    for (int64_t i = 0; i < rows; ++i) {
+      Value pair =
+          vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{i});
+      Value word = vector::BitCastOp::create(b, loc, i32x1, pair);
+      registers.push_back(
+          vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0}));
+    }
+    return registers;
+  };
+  SmallVector<Value> aRegs = packRows(a, 4), bRegs = packRows(bFrag, 2);
+  SmallVector<Value> cRegs;
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t j = 0; j < 2; ++j)
+      cRegs.push_back(
+          vector::ExtractOp::create(b, loc, c, ArrayRef<int64_t>{i, j}));
+  Type f32Type = b.getF32Type();
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), {f32Type, f32Type, f32Type, f32Type});
+  auto bf16 = NVVM::MMATypes::bf16;
+  Value d = NVVM::MmaOp::create(
+      b, loc, resultType, aRegs, bRegs, cRegs,
+      /*shape=*/ArrayRef<int64_t>{16, 8, 16},
+      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+      /*multiplicandPtxTypes=*/std::array<NVVM::MMATypes, 2>{bf16, bf16},
+      /*multiplicandLayouts=*/
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  Value result = ub::PoisonOp::create(b, loc, c.getType());
+  for (int64_t i = 0; i < 4; ++i) {
+    Value element =
+        LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{i});
+    result = vector::InsertOp::create(b, loc, element, result,
+                                      ArrayRef<int64_t>{i / 2, i % 2});
+  }
+  return result;
+}
+
+/// The A fragment vector<4x2xT> from 8 f32 values in fragment order.
+Value FlashKernelEmitter::packA(ArrayRef<Value> elements) {
+  Value result =
+      ub::PoisonOp::create(b, loc, VectorType::get({4, 2}, elementType));
+  for (int64_t i = 0; i < 8; ++i) {
+    Value e = arith::TruncFOp::create(b, loc, elementType, elements[i]);
+    result = vector::InsertOp::create(b, loc, e, result,
+                                      ArrayRef<int64_t>{i / 2, i % 2});
+  }
+  return result;
+}
+
+/// Max or sum over the four lanes of a quad (the threads sharing a row).
+Value FlashKernelEmitter::quadReduce(Value x, bool isMax) {
+  for (int32_t offset : {1, 2}) {
+    Value other = gpu::ShuffleOp::create(b, loc, x, offset, kWarpSize,
+                                         gpu::ShuffleMode::XOR)
+                      .getShuffleResult();
+    x = isMax ? fmax(x, other) : fadd(x, other);
+  }
+  return x;
+}
+
+void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
+                                             gpu::LaunchOp launch) {
+  smem = launch.getWorkgroupAttributions().front();
+  gpu::KernelDim3 blockIds = launch.getBlockIds();
+  Value tid = launch.getThreadIds().x;
+  BlockRows rows = emitBlockRows(geo, blockIds.y, blockIds.z);
+  Value qStart = mul(blockIds.x, idx(kTensorCoreQueryTile));
+  int64_t numDBlocks = headDim / 8, numKSteps = headDim / 16;
+  int64_t numNBlocks = keyTile / 8;
+
+  ifThen(ult(qStart, rows.numSel), [&] {
+    warp = divU(tid, idx(kWarpSize));
+    lane = remU(tid, idx(kWarpSize));
+    groupRow = divU(lane, idx(4));           // g
+    groupCol = mul(remU(lane, idx(4)), idx(2)); // 2t
+    Value laneRow = remU(lane, idx(8));
+    Value laneMatrix = divU(lane, idx(8)); // which 8x8 matrix this lane feeds
+    Value matrixLow = remU(laneMatrix, idx(2));
+    Value matrixHigh = divU(laneMatrix, idx(2));
+
+    // Q: staged once through shared memory into A fragments in registers.
+    waitGroups(commitGroup(copyRows(p.query, rows, qStart, rows.numSel,
+                                    kTensorCoreQueryTile, idx(0))),
+               /*pending=*/0);
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> qFrag;
+    Value qRow = add(mul(warp, idx(16)), add(laneRow, mul(matrixLow, idx(8))));
+    for (int64_t kk = 0; kk < numKSteps; ++kk)
+      qFrag.push_back(
+          ldmatrix(qRow, add(idx(kk * 16), mul(matrixHigh, idx(8))), false));
+    gpu::BarrierOp::create(b, loc);
+
+    Value keyEnd = p.causal ? minU(rows.numSel,
+                                   add(qStart, idx(kTensorCoreQueryTile)))
+                            : rows.numSel;
+    Value numKeyTiles = ceilDiv(keyEnd, idx(keyTile));
+    auto stageRow = [&](Value tile, int64_t which) { // which: 0 K, 1 V
+      Value stage = remU(tile, idx(2));
+      return add(mul(stage, idx(2 * keyTile)), idx(which * keyTile));
+    };
+    auto prefetch = [&](Value tile) {
+      Value first = mul(tile, idx(keyTile));
+      Value limit = select(ult(tile, numKeyTiles), keyEnd, idx(0));
+      SmallVector<Value> tokens = copyRows(p.key, rows, first, limit, keyTile,
+                                           stageRow(tile, 0));
+      SmallVector<Value> vTokens = copyRows(p.value, rows, first, limit,
+                                            keyTile, stageRow(tile, 1));
+      tokens.append(vTokens.begin(), vTokens.end());
+      return commitGroup(tokens);
+    };
+    prefetch(idx(0));
+
+    // Loop state: O fragments, then per row half (g, g+8) the running max
+    // (log2 units) and this thread's partial sum.
+    Type f32Type = b.getF32Type();
+    auto cType = VectorType::get({2, 2}, f32Type);
+    Value zeroC = arith::ConstantOp::create(
+        b, loc, cType, DenseElementsAttr::get(cType, b.getF32FloatAttr(0.0)));
+    Value negInf = f32(-std::numeric_limits<double>::infinity());
+    SmallVector<Value> inits(numDBlocks, zeroC);
+    inits.append({negInf, negInf, f32(0.0), f32(0.0)});
+    Value scaleLog2 = fmul(scaleValue(), f32(M_LOG2E));
+    Value warpQuery0 = add(qStart, add(mul(warp, idx(16)), groupRow));
+
+    SmallVector<Value> final = forLoop(
+        idx(0), numKeyTiles, idx(1), inits, [&](Value tile, ValueRange state) {
+          // Prefetch the next tile (an all-zero-fill group past the last),
+          // then wait for this one: at most the prefetch stays in flight.
+          waitGroups(prefetch(add(tile, idx(1))), /*pending=*/1);
+          gpu::BarrierOp::create(b, loc);
+
+          // S = Q K^T for this warp's 16 rows and the tile's keys.
+          Value kRow0 = stageRow(tile, 0);
+          SmallVector<Value> s(numNBlocks, zeroC);
+          for (int64_t nb = 0; nb < numNBlocks; nb += 2) {
+            Value row = add(kRow0, add(idx(nb * 8),
+                                       add(laneRow, mul(matrixHigh, idx(8)))));
+            for (int64_t kk = 0; kk < numKSteps; ++kk) {
+              Value frag = ldmatrix(
+                  row, add(idx(kk * 16), mul(matrixLow, idx(8))), false);
+              s[nb] = mma(qFrag[kk], rowsOf(frag, 0), s[nb]);
+              s[nb + 1] = mma(qFrag[kk], rowsOf(frag, 2), s[nb + 1]);
+            }
+          }
+
+          // Online softmax in registers (log2 units).
+          Value keyBase = add(mul(tile, idx(keyTile)), groupCol);
+          SmallVector<Value> newState;
+          SmallVector<SmallVector<Value>> probs(2); // [half][nb * 2 + c]
+          SmallVector<Value> alpha(2);
+          for (int64_t half = 0; half < 2; ++half) {
+            Value query = add(warpQuery0, idx(8 * half));
+            Value rowMax = negInf;
+            SmallVector<Value> x;
+            for (int64_t nb = 0; nb < numNBlocks; ++nb)
+              for (int64_t c = 0; c < 2; ++c) {
+                Value key = add(keyBase, idx(nb * 8 + c));
+                Value visible = ult(key, rows.numSel);
+                if (p.causal)
+                  visible = andI(visible, ule(key, query));
+                Value score = vector::ExtractOp::create(
+                    b, loc, s[nb], ArrayRef<int64_t>{half, c});
+                Value v = select(visible, fmul(score, scaleLog2), negInf);
+                x.push_back(v);
+                rowMax = fmax(rowMax, v);
+              }
+            rowMax = quadReduce(rowMax, /*isMax=*/true);
+            Value mOld = state[numDBlocks + half];
+            Value mNew = fmax(mOld, rowMax);
+            Value mSafe = select(isNegInf(mNew), f32(0.0), mNew);
+            alpha[half] = exp2(fsub(mOld, mSafe));
+            Value sum = f32(0.0);
+            for (Value v : x) {
+              Value prob = exp2(fsub(v, mSafe));
+              probs[half].push_back(prob);
+              sum = fadd(sum, prob);
+            }
+            newState.push_back(mNew);
+            newState.push_back(
+                fadd(fmul(state[numDBlocks + 2 + half], alpha[half]), sum));
+          }
+
+          // O = O * alpha + P V.
+          SmallVector<Value> o;
+          for (int64_t db = 0; db < numDBlocks; ++db) {
+            Value acc = state[db];
+            Value scaled = ub::PoisonOp::create(b, loc, cType);
+            for (int64_t half = 0; half < 2; ++half)
+              for (int64_t c = 0; c < 2; ++c) {
+                Value e = vector::ExtractOp::create(
+                    b, loc, acc, ArrayRef<int64_t>{half, c});
+                scaled = vector::InsertOp::create(b, loc, fmul(e, alpha[half]),
+                                                  scaled,
+                                                  ArrayRef<int64_t>{half, c});
+              }
+            o.push_back(scaled);
+          }
+          Value vRow0 = stageRow(tile, 1);
+          for (int64_t ks = 0; ks < keyTile / 16; ++ks) {
+            auto pr = [&](int64_t half, int64_t nb, int64_t c) {
+              return probs[half][nb * 2 + c];
+            };
+            Value pA = packA({pr(0, 2 * ks, 0), pr(0, 2 * ks, 1),
+                              pr(1, 2 * ks, 0), pr(1, 2 * ks, 1),
+                              pr(0, 2 * ks + 1, 0), pr(0, 2 * ks + 1, 1),
+                              pr(1, 2 * ks + 1, 0), pr(1, 2 * ks + 1, 1)});
+            Value row = add(vRow0, add(idx(ks * 16),
+                                       add(laneRow, mul(matrixLow, idx(8)))));
+            for (int64_t db = 0; db < numDBlocks; db += 2) {
+              Value frag = ldmatrix(
+                  row, add(idx(db * 8), mul(matrixHigh, idx(8))), true);
+              o[db] = mma(pA, rowsOf(frag, 0), o[db]);
+              o[db + 1] = mma(pA, rowsOf(frag, 2), o[db + 1]);
+            }
+          }
+          // Every warp is done with this stage before it is refilled.
+          gpu::BarrierOp::create(b, loc);
+          o.append(newState.begin(), newState.end());
+          // newState is (m0, l0, m1, l1): reorder to (m0, m1, l0, l1).
+          std::swap(o[numDBlocks + 1], o[numDBlocks + 2]);
+          return o;
+        });
+
+    // Epilogue: full row sums, natural-log lse, merge and scatter.
+    for (int64_t half = 0; half < 2; ++half) {
+      Value m = final[numDBlocks + half];
+      Value l = quadReduce(final[numDBlocks + 2 + half], /*isMax=*/false);
+      Value mSafe = select(isNegInf(m), f32(0.0), m);
+      RowResult r;
+      Value query = add(warpQuery0, idx(8 * half));
+      r.active = ult(query, rows.numSel);
+      r.row = add(rows.rowBase, mul(query, geo.rate));
+      r.branchLse = fmul(fadd(mSafe, log2(l)), f32(M_LN2));
+      r.invSum = fdiv(f32(1.0), l);
+      MergeWeights w = emitMergeWeights(rows, r);
+      // All four lanes of the quad read lse_acc before lane 0 rewrites it.
+      gpu::BarrierOp::create(b, loc);
+      ifThen(r.active, [&] {
+        for (int64_t db = 0; db < numDBlocks; ++db)
+          for (int64_t c = 0; c < 2; ++c) {
+            Value d = add(groupCol, idx(db * 8 + c));
+            SmallVector<Value> index = {rows.batch, r.row, rows.head, d};
+            Value acc = vector::ExtractOp::create(b, loc, final[db],
+                                                  ArrayRef<int64_t>{half, c});
+            Value result = fmul(extTo(accType, acc), w.fresh);
+            if (w.keep) {
+              Value old = memref::LoadOp::create(b, loc, p.out, index);
+              result = fadd(fmul(old, w.keep), result);
+            }
+            memref::StoreOp::create(b, loc, result, p.out, index);
+          }
+        ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                     groupCol, idx(0)),
+               [&] {
+                 memref::StoreOp::create(
+                     b, loc, w.lse, p.lse,
+                     ValueRange{rows.batch, r.row, rows.head});
+               });
+      });
+    }
+  });
+}
+
+FlashKernelEmitter::MergeWeights
+FlashKernelEmitter::emitMergeWeights(const BlockRows &rows,
+                                     const RowResult &r) {
+  MergeWeights w;
+  Value branchLse = extTo(accType, r.branchLse);
+  Value invSum = extTo(accType, r.invSum);
+  if (!p.merge) {
+    w.lse = branchLse;
+    w.fresh = invSum;
+    return w;
+  }
+  Value negInf = fconst(accType, -std::numeric_limits<double>::infinity());
+  Value oldLse = ifElse(
+      r.active,
+      [&] {
+        return memref::LoadOp::create(b, loc, p.lse,
+                                      ValueRange{rows.batch, r.row, rows.head})
+            .getResult();
+      },
+      negInf);
+  Value top = fmax(oldLse, branchLse);
+  w.lse = fadd(top, log(fadd(exp(fsub(oldLse, top)),
+                             exp(fsub(branchLse, top)))));
+  w.keep = exp(fsub(oldLse, w.lse));
+  w.fresh = fmul(exp(fsub(branchLse, w.lse)), invSum);
+  return w;
+}
+
+//===----------------------------------------------------------------------===//
+// CUDA-core kernel
+//===----------------------------------------------------------------------===//
+
+void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
+                                         gpu::LaunchOp launch) {
+  gpu::KernelDim3 blockIds = launch.getBlockIds();
+  Value tid = launch.getThreadIds().x;
+  BlockRows rows = emitBlockRows(geo, blockIds.y, blockIds.z);
+  Value query = add(mul(blockIds.x, idx(kScalarQueryTile)), tid);
+  Value zero = idx(0), one = idx(1), dim = idx(headDim);
+  ifThen(ult(query, rows.numSel), [&] {
+    Value row = add(rows.rowBase, mul(query, geo.rate));
+    auto bufferType = MemRefType::get({headDim}, accType);
+    Value q = memref::AllocaOp::create(b, loc, bufferType);
+    Value acc = memref::AllocaOp::create(b, loc, bufferType);
+    Value scale = extTo(accType, scaleValue());
+    Value zeroAcc = fconst(accType, 0.0);
+    forLoop(zero, dim, one, {}, [&](Value d, ValueRange) {
+      Value x = memref::LoadOp::create(
+          b, loc, p.query, ValueRange{rows.batch, row, rows.head, d});
+      memref::StoreOp::create(b, loc, fmul(extTo(accType, x), scale), q, d);
+      memref::StoreOp::create(b, loc, zeroAcc, acc, d);
+      return SmallVector<Value>();
+    });
+    Value keyEnd = p.causal ? add(query, one) : rows.numSel;
+    Value negInf = fconst(accType, -std::numeric_limits<double>::infinity());
+    SmallVector<Value> ml = forLoop(
+        zero, keyEnd, one, ValueRange{negInf, zeroAcc},
+        [&](Value j, ValueRange state) {
+          Value keyRow = add(rows.rowBase, mul(j, geo.rate));
+          SmallVector<Value> dot = forLoop(
+              zero, dim, one, ValueRange{zeroAcc}, [&](Value d, ValueRange s) {
+                Value k = memref::LoadOp::create(
+                    b, loc, p.key, ValueRange{rows.batch, keyRow, rows.head, d});
+                Value qd = memref::LoadOp::create(b, loc, q, d);
+                return SmallVector<Value>{
+                    fadd(s[0], fmul(qd, extTo(accType, k)))};
+              });
+          Value mNew = fmax(state[0], dot[0]);
+          Value alpha = exp(fsub(state[0], mNew));
+          Value prob = exp(fsub(dot[0], mNew));
+          forLoop(zero, dim, one, {}, [&](Value d, ValueRange) {
+            Value v = memref::LoadOp::create(
+                b, loc, p.value, ValueRange{rows.batch, keyRow, rows.head, d});
+            Value a = memref::LoadOp::create(b, loc, acc, d);
+            memref::StoreOp::create(
+                b, loc, fadd(fmul(a, alpha), fmul(prob, extTo(accType, v))),
+                acc, d);
+            return SmallVector<Value>();
+          });
+          return SmallVector<Value>{mNew, fadd(fmul(state[1], alpha), prob)};
+        });
+    RowResult r;
+    r.active = ult(query, rows.numSel);
+    r.row = row;
+    r.branchLse = fadd(ml[0], log(ml[1]));
+    r.invSum = fdiv(fconst(accType, 1.0), ml[1]);
+    // One thread owns the whole row: no other thread reads its lse.
+    MergeWeights w = emitMergeWeights(rows, r);
+    forLoop(zero, dim, one, {}, [&](Value d, ValueRange) {
+      SmallVector<Value> index = {rows.batch, row, rows.head, d};
+      Value result = fmul(memref::LoadOp::create(b, loc, acc, d), w.fresh);
+      if (w.keep)
+        result = fadd(
+            fmul(memref::LoadOp::create(b, loc, p.out, index), w.keep),
+            result);
+      memref::StoreOp::create(b, loc, result, p.out, index);
+      return SmallVector<Value>();
+    });
+    memref::StoreOp::create(b, loc, w.lse, p.lse,
+                            ValueRange{rows.batch, row, rows.head});
+  });
+}
+
+struct ConvertAttentionToNVGPUPass
+    : public longnet::impl::LongNetConvertAttentionToNVGPUBase<
+          ConvertAttentionToNVGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (keyTile < 0) {
+      emitError(getOperation().getLoc(),
+                "longnet-convert-attention-to-nvgpu: key-tile must be >= 0, "
+                "got ")
+          << static_cast<int64_t>(keyTile);
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<BranchAttentionOp, AttentionOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (op->getNumResults() != 0) {
+        op->emitOpError(
+            "must be bufferized before longnet-convert-attention-to-nvgpu");
+        return signalPassFailure();
+      }
+      FlashProblem problem = *getFlashProblem(op);
+      OpBuilder b(op);
+      FlashKernelEmitter emitter(b, op->getLoc(), problem, keyTile);
+      if (failed(emitter.emit(op)))
+        return signalPassFailure();
+      op->erase();
+    }
+  }
+};
+
+} // namespace
