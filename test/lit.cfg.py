@@ -24,6 +24,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.longnet_tools_dir, config.llvm_tools_dir]
 tools = [
+    ToolSubst("longnet-compile", unresolved="fatal"),
     ToolSubst("longnet-opt", unresolved="fatal"),
     ToolSubst("longnet-run", unresolved="fatal"),
     ToolSubst("longnet-exec", unresolved="fatal"),

@@ -116,6 +116,7 @@ void longnet::buildLowerToNVVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(longnet::createLongNetMergeGPUModules());
   // Allocations, copies and launches in order on one stream per call (the
   // runtime's current stream when the caller set one).
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

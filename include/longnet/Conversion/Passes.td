@@ -76,4 +76,16 @@ def LongNetHostBuffersToGPU
   let dependentDialects = ["gpu::GPUDialect", "memref::MemRefDialect"];
 }
 
+def LongNetMergeGPUModules : Pass<"longnet-merge-gpu-modules", "ModuleOp"> {
+  let summary = "Move every outlined kernel into one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` makes one `gpu.module` per kernel. A model's
+    kernels are compiled together instead: one PTX module, one fatbin, one
+    module load at run time. Kernel names are unique within the merged module
+    and `gpu.launch_func` ops are updated. Workgroup (shared-memory) buffers
+    get a 16-byte alignment, which cp.async and ldmatrix need.
+  }];
+  let dependentDialects = ["gpu::GPUDialect"];
+}
+
 #endif // LONGNET_CONVERSION_PASSES

@@ -48,6 +48,11 @@ constexpr int64_t kTensorCoreQueryTile = 16 * kWarps;
 constexpr int64_t kScalarQueryTile = 128;
 /// Elements of one 16-byte cp.async chunk and one ldmatrix row.
 constexpr int64_t kChunk = 8;
+/// Static shared memory of one block (the limit without opting in to more).
+constexpr int64_t kMaxSharedBytes = 48 * 1024;
+/// Above this head dimension the register-resident O and Q fragments spill:
+/// such heads take the CUDA-core kernel.
+constexpr int64_t kMaxTensorCoreHeadDim = 160;
 /// Padding of each shared-memory row, in elements: rows of 16 bytes more
 /// than a multiple of 128 keep the eight rows of an ldmatrix in distinct
 /// banks.
@@ -150,7 +155,7 @@ public:
 /// Host-side sizes of a flash problem, and the block's place in it.
 struct Geometry {
   Value batchSize, seqLen, numHeads, segLen, rate;
-  Value numSegments, maxSelected;
+  Value numSegments, maxSelected, numQueryTiles;
 };
 
 /// The rows one thread block works on.
@@ -169,20 +174,35 @@ public:
     headDim = queryType.getDimSize(3);
     useTensorCores = (elementType.isF16() || elementType.isBF16()) &&
                      !ShapedType::isDynamic(headDim) && headDim % 16 == 0 &&
-                     headDim <= 256 && queryType.getLayout().isIdentity() &&
+                     headDim <= kMaxTensorCoreHeadDim &&
+                     queryType.getLayout().isIdentity() &&
                      cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
                      cast<MemRefType>(p.value.getType())
                          .getLayout()
                          .isIdentity();
-    keyTile = keyTileOption > 0 ? keyTileOption : (headDim <= 64 ? 64 : 32);
+    keyTile = keyTileOption > 0 ? keyTileOption : defaultKeyTile();
   }
 
   LogicalResult emit(Operation *op);
 
 private:
+  /// Shared memory of the tensor-core kernel: two stages of K and V tiles.
+  int64_t sharedBytes(int64_t tile) const {
+    return 4 * tile * (headDim + kRowPad) *
+           int64_t(elementType.getIntOrFloatBitWidth() / 8);
+  }
+  /// The largest of 64, 32, 16 keys whose stages fit in shared memory.
+  int64_t defaultKeyTile() const {
+    for (int64_t tile : {64, 32})
+      if (headDim <= 64 * 64 / tile && sharedBytes(tile) <= kMaxSharedBytes)
+        return tile;
+    return 16;
+  }
+
   Geometry emitGeometry();
-  BlockRows emitBlockRows(const Geometry &geo, Value segment, Value batchHead);
-  Value scaleValue();
+  BlockRows emitBlockRows(const Geometry &geo, Value blockId,
+                          Value &queryTile);
+  Value scaleValue(Type type);
 
   // Tensor-core kernel.
   void emitTensorCoreBlock(const Geometry &geo, gpu::LaunchOp launch);
@@ -219,10 +239,9 @@ private:
   Value lane, warp, groupRow, groupCol;
 };
 
-Value FlashKernelEmitter::scaleValue() {
-  if (p.scale)
-    return f32(*p.scale);
-  return f32(1.0 / std::sqrt(double(headDim)));
+/// The softmax scale in `type` (1/sqrt(D) unless the op sets one).
+Value FlashKernelEmitter::scaleValue(Type type) {
+  return fconst(type, p.scale ? *p.scale : 1.0 / std::sqrt(double(headDim)));
 }
 
 Geometry FlashKernelEmitter::emitGeometry() {
@@ -237,8 +256,13 @@ Geometry FlashKernelEmitter::emitGeometry() {
   return geo;
 }
 
-BlockRows FlashKernelEmitter::emitBlockRows(const Geometry &geo, Value segment,
-                                            Value batchHead) {
+/// Decodes the linear block id into (query tile, segment, batch x head).
+BlockRows FlashKernelEmitter::emitBlockRows(const Geometry &geo, Value blockId,
+                                            Value &queryTile) {
+  queryTile = remU(blockId, geo.numQueryTiles);
+  Value rest = divU(blockId, geo.numQueryTiles);
+  Value segment = remU(rest, geo.numSegments);
+  Value batchHead = divU(rest, geo.numSegments);
   BlockRows rows;
   rows.batch = divU(batchHead, geo.numHeads);
   rows.head = remU(batchHead, geo.numHeads);
@@ -256,24 +280,24 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
   if (ShapedType::isDynamic(headDim))
     return op->emitOpError(
         "needs a static head dimension D to be lowered to a GPU kernel");
-  // Every thread issues the same number of 16-byte copies per K/V tile.
-  if (useTensorCores &&
-      (keyTile % 16 != 0 ||
-       (keyTile * headDim / kChunk) % (kWarps * kWarpSize) != 0 ||
-       4 * keyTile < kTensorCoreQueryTile))
+  if (useTensorCores && (keyTile % 16 != 0 || 4 * keyTile < kTensorCoreQueryTile ||
+                         sharedBytes(keyTile) > kMaxSharedBytes))
     return op->emitOpError("key-tile ")
            << keyTile << " does not fit the tensor-core kernel for D = "
-           << headDim
-           << ": it must be a multiple of 16, at least 16, and key-tile * D "
-              "a multiple of 1024";
+           << headDim << ": it must be a multiple of 16, at least 16, and "
+           << "its double-buffered K/V tiles (" << sharedBytes(keyTile)
+           << " bytes) must fit in " << kMaxSharedBytes
+           << " bytes of shared memory";
   Geometry geo = emitGeometry();
   int64_t queryTile = useTensorCores ? kTensorCoreQueryTile : kScalarQueryTile;
-  Value gridX = ceilDiv(geo.maxSelected, idx(queryTile));
-  Value gridZ = mul(geo.batchSize, geo.numHeads);
+  // One block per (query tile, segment, batch x head), linearised in x: the
+  // y and z grid limits (65535) are too small for long sequences.
+  geo.numQueryTiles = ceilDiv(geo.maxSelected, idx(queryTile));
+  Value gridX = mul(mul(geo.numQueryTiles, geo.numSegments),
+                    mul(geo.batchSize, geo.numHeads));
   // CUDA rejects empty grids: launch only when there is work.
   Value zero = idx(0);
-  Value hasWork = andI(andI(ult(zero, gridX), ult(zero, geo.numSegments)),
-                       ult(zero, gridZ));
+  Value hasWork = ult(zero, gridX);
   ifThen(hasWork, [&] {
     SmallVector<Type> workgroup;
     int64_t threads = useTensorCores ? kWarps * kWarpSize : kScalarQueryTile;
@@ -284,7 +308,7 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
                                      gpu::AddressSpace::Workgroup)));
     Value one = idx(1);
     auto launch = gpu::LaunchOp::create(
-        b, loc, gridX, geo.numSegments, gridZ, idx(threads), one, one,
+        b, loc, gridX, one, one, idx(threads), one, one,
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/{}, workgroup);
     OpBuilder::InsertionGuard guard(b);
@@ -307,8 +331,7 @@ SmallVector<Value> FlashKernelEmitter::copyRows(Value source,
                                                 Value firstIndex, Value limit,
                                                 int64_t numRows,
                                                 Value smemRow0) {
-  // numRows x D elements in 16-byte chunks (a multiple of the block's
-  // threads); consecutive threads copy consecutive chunks of a row
+  // numRows x D elements in 16-byte chunks; consecutive threads copy consecutive chunks of a row
   // (coalesced). Rows at selected index >= limit are zero-filled without
   // reading (src-size 0), from a valid address.
   int64_t chunksPerRow = headDim / kChunk;
@@ -320,6 +343,10 @@ SmallVector<Value> FlashKernelEmitter::copyRows(Value source,
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   for (int64_t first = 0; first < total; first += threads) {
     Value chunk = add(tid, idx(first));
+    // A partial last round re-copies chunks of the first one: the same bytes
+    // to the same place, so every thread issues the same number of copies.
+    if (first + threads > total)
+      chunk = remU(chunk, idx(total));
     Value r = divU(chunk, idx(chunksPerRow));
     Value col = mul(remU(chunk, idx(chunksPerRow)), idx(kChunk));
     Value selected = add(firstIndex, r);
@@ -440,8 +467,9 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
   smem = launch.getWorkgroupAttributions().front();
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value tid = launch.getThreadIds().x;
-  BlockRows rows = emitBlockRows(geo, blockIds.y, blockIds.z);
-  Value qStart = mul(blockIds.x, idx(kTensorCoreQueryTile));
+  Value queryTile;
+  BlockRows rows = emitBlockRows(geo, blockIds.x, queryTile);
+  Value qStart = mul(queryTile, idx(kTensorCoreQueryTile));
   int64_t numDBlocks = headDim / 8, numKSteps = headDim / 16;
   int64_t numNBlocks = keyTile / 8;
 
@@ -496,7 +524,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     Value negInf = f32(-std::numeric_limits<double>::infinity());
     SmallVector<Value> inits(numDBlocks, zeroC);
     inits.append({negInf, negInf, f32(0.0), f32(0.0)});
-    Value scaleLog2 = fmul(scaleValue(), f32(M_LOG2E));
+    Value scaleLog2 = fmul(scaleValue(b.getF32Type()), f32(M_LOG2E));
     Value warpQuery0 = add(qStart, add(mul(warp, idx(16)), groupRow));
 
     SmallVector<Value> final = forLoop(
@@ -598,6 +626,9 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
           return o;
         });
 
+    // The prefetch past the last tile only zero-fills; drain it anyway.
+    waitGroups(commitGroup({}), /*pending=*/0);
+
     // Epilogue: full row sums, natural-log lse, merge and scatter.
     for (int64_t half = 0; half < 2; ++half) {
       Value m = final[numDBlocks + half];
@@ -674,15 +705,16 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
                                          gpu::LaunchOp launch) {
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value tid = launch.getThreadIds().x;
-  BlockRows rows = emitBlockRows(geo, blockIds.y, blockIds.z);
-  Value query = add(mul(blockIds.x, idx(kScalarQueryTile)), tid);
+  Value queryTile;
+  BlockRows rows = emitBlockRows(geo, blockIds.x, queryTile);
+  Value query = add(mul(queryTile, idx(kScalarQueryTile)), tid);
   Value zero = idx(0), one = idx(1), dim = idx(headDim);
   ifThen(ult(query, rows.numSel), [&] {
     Value row = add(rows.rowBase, mul(query, geo.rate));
     auto bufferType = MemRefType::get({headDim}, accType);
     Value q = memref::AllocaOp::create(b, loc, bufferType);
     Value acc = memref::AllocaOp::create(b, loc, bufferType);
-    Value scale = extTo(accType, scaleValue());
+    Value scale = scaleValue(accType);
     Value zeroAcc = fconst(accType, 0.0);
     forLoop(zero, dim, one, {}, [&](Value d, ValueRange) {
       Value x = memref::LoadOp::create(
