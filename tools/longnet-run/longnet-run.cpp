@@ -12,11 +12,13 @@
 
 #include "AttentionOps.h"
 #include "CompiledEntry.h"
+#include "CudaEntry.h"
 #include "Diagnostics.h"
 #include "Entry.h"
 #include "HostTensor.h"
 
 #include "longnet-runtime/ParallelReference.h"
+#include "longnet-runtime/lnrt.h"
 #include "longnet/Dialect/LongNet/IR/LongNetDialect.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 
@@ -130,6 +132,21 @@ cl::opt<int64_t> queryTile("query-tile",
 cl::opt<int64_t> keyTile("key-tile",
                          cl::desc("key-tile of longnet-lower-to-cpu"),
                          cl::cat(runCategory));
+
+enum class Backend { CPU, CUDA };
+cl::opt<Backend> backend(
+    "backend", cl::desc("Where the entry runs"),
+    cl::values(clEnumValN(Backend::CPU, "cpu",
+                          "JIT-compiled for this CPU (default)"),
+               clEnumValN(Backend::CUDA, "cuda",
+                          "compiled for the GPU (longnet-lower-to-nvvm) and "
+                          "run by liblongnet_runtime")),
+    cl::init(Backend::CPU), cl::cat(runCategory));
+
+cl::opt<std::string> chip("chip",
+                          cl::desc("GPU of --backend=cuda (default: the "
+                                   "device's, e.g. sm_90)"),
+                          cl::init(""), cl::cat(runCategory));
 
 cl::list<std::string>
     sharedLibraries("shared-libs",
@@ -384,7 +401,68 @@ llvm::Error checkWithReference(ModuleOp module, const EntrySignature &signature,
   return compareWithReference(results, *expected);
 }
 
-llvm::Error runTool(MLIRContext &context) {
+/// The chip of --backend=cuda: --chip, else the device's compute capability.
+/// Fails with the runtime's message when there is no driver or device.
+llvm::Expected<std::string> getCudaChip() {
+  int count = 0;
+  if (lnrt_device_count(&count) != LNRT_SUCCESS)
+    return makeError(std::string("--backend=cuda: ") + lnrt_get_last_error());
+  if (count == 0)
+    return makeError("--backend=cuda: no CUDA device");
+  if (!chip.empty())
+    return chip.getValue();
+  int major = 0, minor = 0;
+  if (lnrt_device_capability(0, &major, &minor) != LNRT_SUCCESS)
+    return makeError(std::string("--backend=cuda: ") + lnrt_get_last_error());
+  return "sm_" + std::to_string(major) + std::to_string(minor);
+}
+
+llvm::Expected<std::unique_ptr<CudaEntry>>
+compileForCuda(ModuleOp module, const EntrySignature &signature,
+               const char *argv0) {
+  auto gpu = getCudaChip();
+  if (!gpu)
+    return gpu.takeError();
+  mlir::longnet::ModelCompilerOptions options;
+  options.target = mlir::longnet::ModelTarget::CUDA;
+  options.chip = *gpu;
+  if (mlir::longnet::getPTXFeatures(options.chip).empty())
+    return makeError("--backend=cuda: unsupported GPU " + options.chip +
+                     " (sm_80 or newer is needed)");
+  if (keyTile.getNumOccurrences())
+    options.gpuKeyTile = keyTile;
+  options.reference = false;
+  options.runtimeDir = mlir::longnet::getDefaultRuntimeDir(
+      argv0, reinterpret_cast<void *>(&getCudaChip));
+  return CudaEntry::compile(module, signature, entryName, options);
+}
+
+llvm::Error runCudaTool(ModuleOp module, const EntrySignature &signature,
+                        ArrayRef<HostTensor> inputs, const AttentionCost &cost,
+                        const char *argv0) {
+  auto compiled = compileForCuda(module, signature, argv0);
+  if (!compiled)
+    return compiled.takeError();
+  auto results = (*compiled)->call(inputs);
+  if (!results)
+    return results.takeError();
+  if (llvm::Error error = writeOutputs(*results))
+    return error;
+  printResults(*results);
+  if (check)
+    if (llvm::Error error = checkWithReference(module, signature, inputs,
+                                               *results, getSharedLibraries()))
+      return error;
+  if (benchRuns == 0)
+    return llvm::Error::success();
+  auto times = (*compiled)->benchmark(inputs, benchRuns);
+  if (!times)
+    return times.takeError();
+  printBenchmark(std::move(*times), cost);
+  return llvm::Error::success();
+}
+
+llvm::Error runTool(MLIRContext &context, const char *argv0) {
   if (llvm::Error error = checkFlags())
     return error;
   applyThreadCount();
@@ -406,6 +484,8 @@ llvm::Error runTool(MLIRContext &context) {
   if (llvm::Error error = checkAttentionShapes(*entry, *inputs))
     return error;
   AttentionCost cost = countAttentionCost(*entry, *inputs);
+  if (backend == Backend::CUDA)
+    return runCudaTool(**module, *signature, *inputs, cost, argv0);
 
   std::vector<std::string> libraries = getSharedLibraries();
   auto compiled = CompiledEntry::compile(**module, *signature, entryName,
@@ -449,12 +529,10 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::longnet::LongNetDialect>();
-  mlir::longnet::registerBufferizableOpInterfaceExternalModels(registry);
+  mlir::longnet::registerModelCompilerDependencies(registry);
   MLIRContext context(registry);
 
-  if (llvm::Error error = runTool(context)) {
+  if (llvm::Error error = runTool(context, argv[0])) {
     llvm::outs().flush(); // Results and check lines come before the error.
     llvm::WithColor::error(llvm::errs(), "longnet-run")
         << llvm::toString(std::move(error)) << "\n";
