@@ -30,3 +30,21 @@ tools = [
     ToolSubst("longnet-exec", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# `cuda`: a CUDA driver with at least one device (tests that run GPU code
+# are marked `REQUIRES: cuda` and skip cleanly elsewhere).
+def has_cuda_device():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0
+    except OSError:
+        return False
+
+if has_cuda_device():
+    config.available_features.add("cuda")
+
+# `ptxas`: the CUDA toolkit's assembler, needed for fatbin/cubin output.
+if os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")

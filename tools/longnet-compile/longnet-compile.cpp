@@ -127,6 +127,7 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   longnet::registerModelCompilerDependencies(registry);
   MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   std::string error;
