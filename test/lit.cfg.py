@@ -48,3 +48,4 @@ if has_cuda_device():
 # `ptxas`: the CUDA toolkit's assembler, needed for fatbin/cubin output.
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))

@@ -115,6 +115,10 @@ void longnet::buildLowerToNVVMPipeline(OpPassManager &pm,
       longnet::createLongNetMapParallelLoopsToGPU(mapping));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Constants and index arithmetic move back into the kernels, instead of
+  // becoming kernel parameters (the compiler then folds and strength-reduces
+  // them: warp = tid / 32 is a shift).
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(longnet::createLongNetMergeGPUModules());
   // Allocations, copies and launches in order on one stream per call (the

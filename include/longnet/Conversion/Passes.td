@@ -69,11 +69,14 @@ def LongNetHostBuffersToGPU
     After the kernels are formed, host code only allocates, copies and
     launches. This pass turns `memref.alloc`/`memref.dealloc` in host
     functions into `gpu.alloc`/`gpu.dealloc`, `memref.copy` into
-    `gpu.memcpy`, and copies constant globals to device memory once per use.
-    Host code that would still read or write a buffer's elements gets an
-    error naming the operation.
+    `gpu.memcpy` when both sides have identity layouts, or into an
+    elementwise `scf.parallel` copy (a kernel once loops are mapped)
+    otherwise. Allocations inside parallel loops and kernels are left alone.
+    A constant global read in host code is an error (pass the constant as an
+    argument).
   }];
-  let dependentDialects = ["gpu::GPUDialect", "memref::MemRefDialect"];
+  let dependentDialects = ["arith::ArithDialect", "gpu::GPUDialect",
+                           "memref::MemRefDialect", "scf::SCFDialect"];
 }
 
 def LongNetMergeGPUModules : Pass<"longnet-merge-gpu-modules", "ModuleOp"> {
