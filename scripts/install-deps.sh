@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what longnet-mlir needs on a fresh Debian 12 machine: LLVM/MLIR 22,
-# LLVM's OpenMP runtime (for longnet-run), lit, CMake, Ninja, GoogleTest.
+# LLVM's OpenMP runtime (for longnet-run), lit, CMake, Ninja, GoogleTest, Open
+# MPI (the CPU backend of the collectives and its multi-rank tests).
 # Idempotent; skips apt when all is present.
 set -euo pipefail
 
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools libomp-22-dev
-          cmake ninja-build g++ libgtest-dev python3)
+          cmake ninja-build g++ libgtest-dev python3
+          openmpi-bin libopenmpi-dev)
 
 missing=()
 for p in "${packages[@]}"; do

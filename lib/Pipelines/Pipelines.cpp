@@ -42,6 +42,8 @@ static void addBufferizationPasses(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
   // The deallocation pipeline may clone a returned argument.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Sequence-parallel models: collectives and the rank as runtime calls.
+  pm.addPass(longnet::createLongNetLowerCollectives());
 }
 
 /// Memref level: flash loop nests, matmul kernels, loops for the remaining

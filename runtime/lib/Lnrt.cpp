@@ -102,6 +102,8 @@ const char *lnrt_status_string(lnrt_status status) {
     return "LNRT_ERROR_NOT_FOUND";
   case LNRT_ERROR_MODEL:
     return "LNRT_ERROR_MODEL";
+  case LNRT_ERROR_COMM:
+    return "LNRT_ERROR_COMM";
   }
   return "LNRT_ERROR_UNKNOWN";
 }

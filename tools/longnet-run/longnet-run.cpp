@@ -19,6 +19,7 @@
 
 #include "longnet-runtime/ParallelReference.h"
 #include "longnet-runtime/lnrt.h"
+#include "longnet-runtime/lnrt_comm.h"
 #include "longnet/Dialect/LongNet/IR/LongNetDialect.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 
@@ -147,6 +148,13 @@ cl::opt<std::string> chip("chip",
                           cl::desc("GPU of --backend=cuda (default: the "
                                    "device's, e.g. sm_90)"),
                           cl::init(""), cl::cat(runCategory));
+
+cl::opt<bool> shardSequence(
+    "shard-sequence",
+    cl::desc("Run under mpirun -np P: shard the sequence over the P ranks "
+             "(longnet-shard-sequence), each rank takes its chunk of the "
+             "inputs, rank 0 assembles and writes the output"),
+    cl::init(false), cl::cat(runCategory));
 
 cl::list<std::string>
     sharedLibraries("shared-libs",
@@ -462,6 +470,159 @@ llvm::Error runCudaTool(ModuleOp module, const EntrySignature &signature,
   return llvm::Error::success();
 }
 
+/// The runtime's last error when `status` is not LNRT_SUCCESS.
+llvm::Error checkComm(lnrt_status status, StringRef what) {
+  if (status == LNRT_SUCCESS)
+    return llvm::Error::success();
+  return makeError(what + ": " + lnrt_get_last_error());
+}
+
+/// Rows [rank * l, (rank + 1) * l) of dimension 1 of `full` ([B, N, ...]).
+HostTensor takeChunk(const HostTensor &full, int64_t rank, int64_t parts) {
+  SmallVector<int64_t> shape(full.getShape());
+  int64_t rows = shape[1] / parts;
+  shape[1] = rows;
+  HostTensor chunk(full.getElementType(), shape);
+  size_t rowBytes = npy::elementSize(full.getElementType());
+  for (size_t d = 2; d < shape.size(); ++d)
+    rowBytes *= size_t(shape[d]);
+  const auto *source = static_cast<const uint8_t *>(full.getData());
+  auto *destination = static_cast<uint8_t *>(chunk.getData());
+  for (int64_t b = 0; b < shape[0]; ++b)
+    std::memcpy(destination + b * rows * rowBytes,
+                source + (b * full.getShape()[1] + rank * rows) * rowBytes,
+                rows * rowBytes);
+  return chunk;
+}
+
+/// The inverse of takeChunk for the P chunks gathered rank after rank.
+HostTensor assembleChunks(const HostTensor &chunk, const uint8_t *gathered,
+                          int64_t parts) {
+  SmallVector<int64_t> shape(chunk.getShape());
+  int64_t rows = shape[1];
+  shape[1] = rows * parts;
+  HostTensor full(chunk.getElementType(), shape);
+  size_t rowBytes = npy::elementSize(chunk.getElementType());
+  for (size_t d = 2; d < shape.size(); ++d)
+    rowBytes *= size_t(shape[d]);
+  auto *destination = static_cast<uint8_t *>(full.getData());
+  for (int64_t p = 0; p < parts; ++p)
+    for (int64_t b = 0; b < shape[0]; ++b)
+      std::memcpy(destination + (b * shape[1] + p * rows) * rowBytes,
+                  gathered + p * chunk.getSizeInBytes() + b * rows * rowBytes,
+                  rows * rowBytes);
+  return full;
+}
+
+/// The per-rank function of `module` for `devices` ranks.
+llvm::Expected<OwningOpRef<ModuleOp>> shardModule(ModuleOp module,
+                                                  int64_t devices) {
+  OwningOpRef<ModuleOp> sharded = module.clone();
+  FirstErrorCollector errors(module.getContext());
+  PassManager pm = PassManager::on<ModuleOp>(module.getContext());
+  mlir::longnet::LongNetShardSequenceOptions options;
+  options.devices = devices;
+  pm.addPass(mlir::longnet::createLongNetShardSequence(options));
+  if (failed(pm.run(*sharded)))
+    return errors.takeError("--shard-sequence over " + llvm::Twine(devices) +
+                            " ranks");
+  return std::move(sharded);
+}
+
+/// `mpirun -np P longnet-run --shard-sequence`: every rank runs the sharded
+/// entry on its chunk; rank 0 assembles the results, writes and checks them.
+llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
+                           ArrayRef<HostTensor> inputs) {
+  int rank = 0, size = 1;
+  if (llvm::Error error =
+          checkComm(lnrt_comm_rank(&rank), "--shard-sequence"))
+    return error;
+  if (llvm::Error error =
+          checkComm(lnrt_comm_size(&size), "--shard-sequence"))
+    return error;
+  auto sharded = shardModule(module, size);
+  if (!sharded)
+    return sharded.takeError();
+  auto entry = lookupEntry(**sharded, entryName);
+  if (!entry)
+    return entry.takeError();
+  auto localSignature = analyzeSignature(*entry);
+  if (!localSignature)
+    return localSignature.takeError();
+  SmallVector<HostTensor> chunks;
+  for (const HostTensor &input : inputs)
+    chunks.push_back(takeChunk(input, rank, size));
+
+  auto compiled = CompiledEntry::compile(**sharded, *localSignature, entryName,
+                                         *makePipelineOptions(false),
+                                         getSharedLibraries(),
+                                         "the sharded module");
+  if (!compiled)
+    return compiled.takeError();
+  lnrt_comm_reset_counters();
+  auto results = (*compiled)->call(chunks);
+  if (!results)
+    return results.takeError();
+  if (llvm::Error error =
+          checkComm(lnrt_check_cuda_error(), "a collective failed"))
+    return error;
+
+  // Traffic per rank, then the results, gathered on rank 0.
+  uint64_t received = 0;
+  lnrt_comm_bytes_received(&received);
+  SmallVector<uint64_t> traffic(size);
+  if (llvm::Error error = checkComm(
+          lnrt_comm_gather_to_root(&received, sizeof(received), traffic.data()),
+          "gathering the traffic counters"))
+    return error;
+  SmallVector<HostTensor> full;
+  for (const HostTensor &chunk : *results) {
+    std::vector<uint8_t> gathered(rank == 0 ? chunk.getSizeInBytes() * size
+                                            : 0);
+    if (llvm::Error error = checkComm(
+            lnrt_comm_gather_to_root(chunk.getData(), chunk.getSizeInBytes(),
+                                     gathered.data()),
+            "gathering the results"))
+      return error;
+    if (rank == 0)
+      full.push_back(assembleChunks(chunk, gathered.data(), size));
+  }
+  if (rank == 0) {
+    llvm::outs() << "sharded over " << size << " ranks: bytes received per "
+                 << "rank in segment all-gathers:";
+    for (uint64_t bytes : traffic)
+      llvm::outs() << " " << bytes;
+    llvm::outs() << "\n";
+    if (llvm::Error error = writeOutputs(full))
+      return error;
+    printResults(full);
+    if (check)
+      if (llvm::Error error = checkWithReference(
+              module, signature, inputs, full, getSharedLibraries()))
+        return error;
+  }
+  if (benchRuns == 0)
+    return llvm::Error::success();
+  SmallVector<double> times;
+  for (unsigned run = 0; run <= benchRuns; ++run) {
+    lnrt_comm_barrier();
+    double seconds = 0.0;
+    auto again = (*compiled)->call(chunks, &seconds);
+    if (!again)
+      return again.takeError();
+    // A call ends when the slowest rank ends.
+    SmallVector<double> all(size);
+    lnrt_comm_gather_to_root(&seconds, sizeof(seconds), all.data());
+    if (run > 0)
+      times.push_back(*std::max_element(all.begin(), all.end()));
+  }
+  if (rank == 0)
+    printBenchmark(std::move(times), countAttentionCost(
+                                         *lookupEntry(module, entryName),
+                                         inputs));
+  return llvm::Error::success();
+}
+
 llvm::Error runTool(MLIRContext &context, const char *argv0) {
   if (llvm::Error error = checkFlags())
     return error;
@@ -484,6 +645,13 @@ llvm::Error runTool(MLIRContext &context, const char *argv0) {
   if (llvm::Error error = checkAttentionShapes(*entry, *inputs))
     return error;
   AttentionCost cost = countAttentionCost(*entry, *inputs);
+  if (shardSequence) {
+    if (backend == Backend::CUDA)
+      return makeError("--shard-sequence runs on the CPU backend (MPI); "
+                       "--backend=cuda with NCCL is not wired into longnet-run "
+                       "yet");
+    return runShardedTool(**module, *signature, *inputs);
+  }
   if (backend == Backend::CUDA)
     return runCudaTool(**module, *signature, *inputs, cost, argv0);
 
@@ -532,11 +700,24 @@ int main(int argc, char **argv) {
   mlir::longnet::registerModelCompilerDependencies(registry);
   MLIRContext context(registry);
 
-  if (llvm::Error error = runTool(context, argv[0])) {
+  if (shardSequence)
+    if (lnrt_comm_init_mpi(&argc, &argv) != LNRT_SUCCESS) {
+      llvm::WithColor::error(llvm::errs(), "longnet-run")
+          << "--shard-sequence: " << lnrt_get_last_error() << "\n";
+      return 1;
+    }
+  llvm::Error error = runTool(context, argv[0]);
+  int status = 0;
+  if (error) {
     llvm::outs().flush(); // Results and check lines come before the error.
+    int rank = 0;
+    lnrt_comm_rank(&rank);
     llvm::WithColor::error(llvm::errs(), "longnet-run")
+        << (shardSequence ? "rank " + std::to_string(rank) + ": " : "")
         << llvm::toString(std::move(error)) << "\n";
-    return 1;
+    status = 1;
   }
-  return 0;
+  if (shardSequence)
+    lnrt_comm_finalize();
+  return status;
 }

@@ -156,11 +156,16 @@ public:
 struct Geometry {
   Value batchSize, seqLen, numHeads, segLen, rate;
   Value numSegments, maxSelected, numQueryTiles;
+  Value numGatheredKeys; // gathered branch: rows of K and V
 };
 
 /// The rows one thread block works on.
 struct BlockRows {
   Value batch, head, rowBase, numSel;
+  // Key j is row keyRowBase + j * keyRate of K and V (the query's rows for a
+  // branch; the gathered rows of a gathered branch); query i has index
+  // queryIndexBase + i among the keys (causal masking; null: i).
+  Value keyRowBase, keyRate, numKeys, queryIndexBase;
 };
 
 class FlashKernelEmitter : public KernelBuilder {
@@ -203,12 +208,16 @@ private:
   BlockRows emitBlockRows(const Geometry &geo, Value blockId,
                           Value &queryTile);
   Value scaleValue(Type type);
+  /// A query's index among the keys.
+  Value inKeySpace(const BlockRows &rows, Value query) {
+    return rows.queryIndexBase ? add(rows.queryIndexBase, query) : query;
+  }
 
   // Tensor-core kernel.
   void emitTensorCoreBlock(const Geometry &geo, gpu::LaunchOp launch);
-  SmallVector<Value> copyRows(Value source, const BlockRows &rows,
-                              Value firstIndex, Value limit, int64_t numRows,
-                              Value smemRow0);
+  SmallVector<Value> copyRows(Value source, Value rowBase, Value rate,
+                              const BlockRows &rows, Value firstIndex,
+                              Value limit, int64_t numRows, Value smemRow0);
   Value commitGroup(ValueRange tokens);
   void waitGroups(Value group, int64_t pending);
   Value ldmatrix(Value row, Value col, bool transpose);
@@ -253,6 +262,8 @@ Geometry FlashKernelEmitter::emitGeometry() {
   geo.rate = idx(p.dilationRate);
   geo.numSegments = ceilDiv(geo.seqLen, maxU(geo.segLen, idx(1)));
   geo.maxSelected = ceilDiv(minU(geo.segLen, geo.seqLen), geo.rate);
+  if (p.queryBase)
+    geo.numGatheredKeys = memref::DimOp::create(b, loc, p.key, 1);
   return geo;
 }
 
@@ -273,6 +284,16 @@ BlockRows FlashKernelEmitter::emitBlockRows(const Geometry &geo, Value blockId,
   Value span = sub(maxU(segSize, offset), offset);
   rows.numSel = ceilDiv(span, geo.rate);
   rows.rowBase = add(segStart, offset);
+  if (p.queryBase) {
+    rows.keyRowBase = idx(0);
+    rows.keyRate = idx(1);
+    rows.numKeys = geo.numGatheredKeys;
+    rows.queryIndexBase = p.queryBase;
+  } else {
+    rows.keyRowBase = rows.rowBase;
+    rows.keyRate = geo.rate;
+    rows.numKeys = rows.numSel;
+  }
   return rows;
 }
 
@@ -326,18 +347,20 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
 // Tensor-core kernel
 //===----------------------------------------------------------------------===//
 
-SmallVector<Value> FlashKernelEmitter::copyRows(Value source,
+/// Rows rowBase + i * rate (i in [firstIndex, firstIndex + numRows)) of
+/// `source` into shared memory from row smemRow0.
+SmallVector<Value> FlashKernelEmitter::copyRows(Value source, Value rowBase,
+                                                Value rate,
                                                 const BlockRows &rows,
                                                 Value firstIndex, Value limit,
                                                 int64_t numRows,
                                                 Value smemRow0) {
-  // numRows x D elements in 16-byte chunks; consecutive threads copy consecutive chunks of a row
-  // (coalesced). Rows at selected index >= limit are zero-filled without
-  // reading (src-size 0), from a valid address.
+  // numRows x D elements in 16-byte chunks; consecutive threads copy
+  // consecutive chunks of a row (coalesced). Rows at index >= limit are
+  // zero-filled without reading (src-size 0), from a valid address.
   int64_t chunksPerRow = headDim / kChunk;
   int64_t threads = kWarps * kWarpSize;
   int64_t total = numRows * chunksPerRow;
-  Value rate = idx(p.dilationRate);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   SmallVector<Value> tokens;
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
@@ -351,8 +374,7 @@ SmallVector<Value> FlashKernelEmitter::copyRows(Value source,
     Value col = mul(remU(chunk, idx(chunksPerRow)), idx(kChunk));
     Value selected = add(firstIndex, r);
     Value valid = ult(selected, limit);
-    Value srcRow =
-        add(rows.rowBase, mul(select(valid, selected, idx(0)), rate));
+    Value srcRow = add(rowBase, mul(select(valid, selected, idx(0)), rate));
     Value elements = select(valid, idx(kChunk), idx(0));
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, tokenType, smem, ValueRange{add(smemRow0, r), col}, source,
@@ -484,7 +506,8 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     Value matrixHigh = divU(laneMatrix, idx(2));
 
     // Q: staged once through shared memory into A fragments in registers.
-    waitGroups(commitGroup(copyRows(p.query, rows, qStart, rows.numSel,
+    waitGroups(commitGroup(copyRows(p.query, rows.rowBase, geo.rate, rows,
+                                    qStart, rows.numSel,
                                     kTensorCoreQueryTile, idx(0))),
                /*pending=*/0);
     gpu::BarrierOp::create(b, loc);
@@ -495,9 +518,11 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
           ldmatrix(qRow, add(idx(kk * 16), mul(matrixHigh, idx(8))), false));
     gpu::BarrierOp::create(b, loc);
 
-    Value keyEnd = p.causal ? minU(rows.numSel,
-                                   add(qStart, idx(kTensorCoreQueryTile)))
-                            : rows.numSel;
+    Value keyEnd =
+        p.causal ? minU(rows.numKeys,
+                        inKeySpace(rows, add(qStart,
+                                             idx(kTensorCoreQueryTile))))
+                 : rows.numKeys;
     Value numKeyTiles = ceilDiv(keyEnd, idx(keyTile));
     auto stageRow = [&](Value tile, int64_t which) { // which: 0 K, 1 V
       Value stage = remU(tile, idx(2));
@@ -506,10 +531,12 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     auto prefetch = [&](Value tile) {
       Value first = mul(tile, idx(keyTile));
       Value limit = select(ult(tile, numKeyTiles), keyEnd, idx(0));
-      SmallVector<Value> tokens = copyRows(p.key, rows, first, limit, keyTile,
-                                           stageRow(tile, 0));
-      SmallVector<Value> vTokens = copyRows(p.value, rows, first, limit,
-                                            keyTile, stageRow(tile, 1));
+      SmallVector<Value> tokens =
+          copyRows(p.key, rows.keyRowBase, rows.keyRate, rows, first, limit,
+                   keyTile, stageRow(tile, 0));
+      SmallVector<Value> vTokens =
+          copyRows(p.value, rows.keyRowBase, rows.keyRate, rows, first, limit,
+                   keyTile, stageRow(tile, 1));
       tokens.append(vTokens.begin(), vTokens.end());
       return commitGroup(tokens);
     };
@@ -560,9 +587,9 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
             for (int64_t nb = 0; nb < numNBlocks; ++nb)
               for (int64_t c = 0; c < 2; ++c) {
                 Value key = add(keyBase, idx(nb * 8 + c));
-                Value visible = ult(key, rows.numSel);
+                Value visible = ult(key, rows.numKeys);
                 if (p.causal)
-                  visible = andI(visible, ule(key, query));
+                  visible = andI(visible, ule(key, inKeySpace(rows, query)));
                 Value score = vector::ExtractOp::create(
                     b, loc, s[nb], ArrayRef<int64_t>{half, c});
                 Value v = select(visible, fmul(score, scaleLog2), negInf);
@@ -723,12 +750,13 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
       memref::StoreOp::create(b, loc, zeroAcc, acc, d);
       return SmallVector<Value>();
     });
-    Value keyEnd = p.causal ? add(query, one) : rows.numSel;
+    Value keyEnd =
+        p.causal ? add(inKeySpace(rows, query), one) : rows.numKeys;
     Value negInf = fconst(accType, -std::numeric_limits<double>::infinity());
     SmallVector<Value> ml = forLoop(
         zero, keyEnd, one, ValueRange{negInf, zeroAcc},
         [&](Value j, ValueRange state) {
-          Value keyRow = add(rows.rowBase, mul(j, geo.rate));
+          Value keyRow = add(rows.keyRowBase, mul(j, rows.keyRate));
           SmallVector<Value> dot = forLoop(
               zero, dim, one, ValueRange{zeroAcc}, [&](Value d, ValueRange s) {
                 Value k = memref::LoadOp::create(
@@ -788,7 +816,7 @@ struct ConvertAttentionToNVGPUPass
     }
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<BranchAttentionOp, AttentionOp>(op))
+      if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {

@@ -46,6 +46,9 @@ typedef enum lnrt_status {
   LNRT_ERROR_NOT_FOUND = 8,
   /// The compiled code returned something its manifest does not allow.
   LNRT_ERROR_MODEL = 9,
+  /// A collective failed or timed out (lnrt_comm.h); the communicator is
+  /// unusable afterwards.
+  LNRT_ERROR_COMM = 10,
 } lnrt_status;
 
 typedef enum lnrt_dtype {

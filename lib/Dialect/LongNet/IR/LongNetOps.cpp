@@ -304,3 +304,136 @@ void AttentionOp::getEffects(
         &effects) {
   getFlashOpEffects(*this, effects);
 }
+
+//===----------------------------------------------------------------------===//
+// SegmentAllGatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SegmentAllGatherOp::verify() {
+  if (getGroupSize() < 1)
+    return emitOpError("'group_size' = ")
+           << getGroupSize() << " must be at least 1";
+  Type inputType = getInput().getType(), initType = getInit().getType();
+  bool tensors = isa<TensorType>(inputType) && isa<TensorType>(initType);
+  bool memrefs =
+      isa<BaseMemRefType>(inputType) && isa<BaseMemRefType>(initType);
+  if (!tensors && !memrefs)
+    return emitOpError("operands must be both tensors or both memrefs");
+  if (tensors && (getResults().size() != 1 ||
+                  getResults().front().getType() != initType))
+    return emitOpError("must have one result of the type of 'init' on "
+                       "tensors");
+  if (memrefs && !getResults().empty())
+    return emitOpError("has no results on memrefs");
+  if (failed(verifyAttentionOperand(*this, "input", inputType)) ||
+      failed(verifyAttentionOperand(*this, "init", initType)))
+    return failure();
+  auto input = cast<ShapedType>(inputType), init = cast<ShapedType>(initType);
+  if (input.getElementType() != init.getElementType())
+    return emitOpError("'init' element type ")
+           << init.getElementType() << " differs from 'input' element type "
+           << input.getElementType();
+  for (unsigned d : {0u, 2u, 3u}) {
+    int64_t got = init.getDimSize(d), want = input.getDimSize(d);
+    if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
+        got != want)
+      return emitOpError("'init' dimension ")
+             << d << " (" << kDimNames[d] << ") is " << got
+             << " but 'input' has " << want;
+  }
+  int64_t rows = input.getDimSize(1), gathered = init.getDimSize(1);
+  if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(gathered) &&
+      gathered != getGroupSize() * rows)
+    return emitOpError("'init' dimension 1 is ")
+           << gathered << " but group_size * input rows = " << getGroupSize()
+           << " * " << rows << " = " << getGroupSize() * rows;
+  return success();
+}
+
+void SegmentAllGatherOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (isa<MemRefType>(getInput().getType()))
+    effects.emplace_back(MemoryEffects::Read::get(), &getInputMutable(),
+                         SideEffects::DefaultResource::get());
+  if (isa<MemRefType>(getInit().getType()))
+    effects.emplace_back(MemoryEffects::Write::get(), &getInitMutable(),
+                         SideEffects::DefaultResource::get());
+}
+
+//===----------------------------------------------------------------------===//
+// GatheredBranchAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatheredBranchAttentionOp::verify() {
+  if (getDilationRate() < 1)
+    return emitOpError("'dilation_rate' = ")
+           << getDilationRate() << " must be at least 1";
+  if (failed(verifyScale(*this, getScale())))
+    return failure();
+  SmallVector<Value> shaped = {getQuery(), getKey(), getValue(), getOutAcc(),
+                               getLseAcc()};
+  bool allTensors = llvm::all_of(
+      shaped, [](Value v) { return isa<TensorType>(v.getType()); });
+  bool allMemRefs = llvm::all_of(
+      shaped, [](Value v) { return isa<BaseMemRefType>(v.getType()); });
+  if (!allTensors && !allMemRefs)
+    return emitOpError("operands must be all tensors or all memrefs");
+  ValueRange inits = getDpsInits();
+  if (allTensors && TypeRange(getResults()) != inits.getTypes())
+    return emitOpError("results must have the types of the outs operands");
+  if (allMemRefs && !getResults().empty())
+    return emitOpError("has no results on memrefs");
+  // The query and the accumulators share [B, l, H]; key and value share
+  // [B, M, H, D] with the query's B, H, D and element type.
+  if (failed(verifyQKV(*this, getQuery(), getQuery(), getQuery(),
+                       {{"out", getOutAcc().getType()}},
+                       /*sameElementType=*/false)) ||
+      failed(verifyAttentionOperand(*this, "key", getKey().getType())) ||
+      failed(verifyAttentionOperand(*this, "value", getValue().getType())))
+    return failure();
+  auto queryType = cast<ShapedType>(getQuery().getType());
+  for (auto [name, value] :
+       {std::pair<StringRef, Value>{"key", getKey()}, {"value", getValue()}}) {
+    auto type = cast<ShapedType>(value.getType());
+    if (type.getElementType() != queryType.getElementType())
+      return emitOpError("'")
+             << name << "' element type " << type.getElementType()
+             << " differs from 'query' element type "
+             << queryType.getElementType();
+    for (unsigned d : {0u, 2u, 3u}) {
+      int64_t got = type.getDimSize(d), want = queryType.getDimSize(d);
+      if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
+          got != want)
+        return emitOpError("'")
+               << name << "' dimension " << d << " (" << kDimNames[d]
+               << ") is " << got << " but 'query' has " << want;
+    }
+  }
+  auto keyType = cast<ShapedType>(getKey().getType());
+  auto valueType = cast<ShapedType>(getValue().getType());
+  if (!ShapedType::isDynamic(keyType.getDimSize(1)) &&
+      !ShapedType::isDynamic(valueType.getDimSize(1)) &&
+      keyType.getDimSize(1) != valueType.getDimSize(1))
+    return emitOpError("'value' has ")
+           << valueType.getDimSize(1) << " rows but 'key' has "
+           << keyType.getDimSize(1);
+  int64_t localRows = queryType.getDimSize(1);
+  if (!ShapedType::isDynamic(localRows) && localRows % getDilationRate() != 0)
+    return emitOpError("the local sequence length ")
+           << localRows << " must be a multiple of 'dilation_rate' = "
+           << getDilationRate();
+  Type accElt = cast<ShapedType>(inits[0].getType()).getElementType();
+  return verifyLse(*this, "lse", inits[1].getType(), accElt, queryType,
+                   "accumulator");
+}
+
+std::optional<double> GatheredBranchAttentionOp::getScaleOrDefault() {
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+void GatheredBranchAttentionOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getFlashOpEffects(*this, effects);
+}

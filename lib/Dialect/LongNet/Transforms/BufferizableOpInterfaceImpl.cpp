@@ -2,8 +2,9 @@
 //
 // Part of the longnet-mlir project.
 //
-// longnet.branch_attention and longnet.attention are destination style: they
-// bufferize in place into the buffers of their outs operands, like linalg ops.
+// The destination-style longnet ops (branch_attention, attention,
+// gathered_branch_attention, segment_all_gather) bufferize in place into the
+// buffers of their outs operands, like linalg ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,18 +22,26 @@ using namespace mlir::longnet;
 
 namespace {
 template <typename OpTy>
-struct FlashOpInterface
-    : public DstBufferizableOpInterfaceExternalModel<FlashOpInterface<OpTy>,
-                                                     OpTy> {
+struct DestinationOpInterface
+    : public DstBufferizableOpInterfaceExternalModel<
+          DestinationOpInterface<OpTy>, OpTy> {
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
                           const BufferizationOptions &options,
                           BufferizationState &state) const {
-    SmallVector<Value> buffers;
-    for (Value operand : op->getOperands()) {
-      FailureOr<Value> buffer = getBuffer(rewriter, operand, options, state);
+    // Tensors become their buffers; other operands (indices) stay.
+    SmallVector<Value> buffers, initBuffers;
+    for (OpOperand &operand : op->getOpOperands()) {
+      if (!isa<TensorType>(operand.get().getType())) {
+        buffers.push_back(operand.get());
+        continue;
+      }
+      FailureOr<Value> buffer =
+          getBuffer(rewriter, operand.get(), options, state);
       if (failed(buffer))
         return failure();
       buffers.push_back(*buffer);
+      if (cast<OpTy>(op).isDpsInit(&operand))
+        initBuffers.push_back(*buffer);
     }
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(op);
@@ -41,7 +50,7 @@ struct FlashOpInterface
     bufferized.propertiesAttr = op->getPropertiesAsAttribute();
     bufferized.addAttributes(llvm::to_vector(op->getDiscardableAttrs()));
     rewriter.create(bufferized);
-    replaceOpWithBufferizedValues(rewriter, op, ArrayRef(buffers).take_back(2));
+    replaceOpWithBufferizedValues(rewriter, op, initBuffers);
     return success();
   }
 };
@@ -50,8 +59,12 @@ struct FlashOpInterface
 void mlir::longnet::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, LongNetDialect *) {
-    BranchAttentionOp::attachInterface<FlashOpInterface<BranchAttentionOp>>(
-        *ctx);
-    AttentionOp::attachInterface<FlashOpInterface<AttentionOp>>(*ctx);
+    BranchAttentionOp::attachInterface<
+        DestinationOpInterface<BranchAttentionOp>>(*ctx);
+    AttentionOp::attachInterface<DestinationOpInterface<AttentionOp>>(*ctx);
+    GatheredBranchAttentionOp::attachInterface<
+        DestinationOpInterface<GatheredBranchAttentionOp>>(*ctx);
+    SegmentAllGatherOp::attachInterface<
+        DestinationOpInterface<SegmentAllGatherOp>>(*ctx);
   });
 }

@@ -136,6 +136,14 @@ private:
   Value headDim, numHeads, seqLen, segLen, rate, paddedHeadDim, scale;
   // Per query tile values.
   Value batch, head, rowBase, qStart, numQ, keyEnd, numQPadded;
+  // Keys: row keyRowBase + j * keyRate is key j; queries: query i has index
+  // queryIndexBase + i in the key's index space (causal masking).
+  Value keyRowBase, keyRate, queryIndexBase;
+  /// A query's index among the keys (the query index itself unless the keys
+  /// are a gathered segment).
+  Value inKeySpace(Value query) {
+    return p.queryBase ? add(queryIndexBase, query) : query;
+  }
   Value qTBuf, kBuf, vBuf, sTBuf, accBuf, mBuf, lBuf, alphaBuf;
   bool rowsInBounds = false;
   SmallVector<Value> localBuffers;
@@ -201,8 +209,18 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
 
   numQ = minIdx(idx(tiles.query), sub(numSel, qStart));
   numQPadded = roundUp(numQ, std::lcm(2 * tiles.lanes, kRowBlock));
+  Value numKeys = numSel;
+  keyRowBase = rowBase;
+  keyRate = rate;
+  queryIndexBase = idx(0);
+  if (p.queryBase) { // gathered keys: dense rows of `key`
+    numKeys = memref::DimOp::create(b, loc, p.key, 1);
+    keyRowBase = idx(0);
+    keyRate = idx(1);
+    queryIndexBase = p.queryBase;
+  }
   // Causal: keys beyond the tile's last query are fully masked; skip them.
-  keyEnd = p.causal ? minIdx(numSel, add(qStart, numQ)) : numSel;
+  keyEnd = p.causal ? minIdx(numKeys, add(inKeySpace(qStart), numQ)) : numKeys;
 
   int64_t staticD = cast<MemRefType>(p.query.getType()).getDimSize(3);
   bool dynamicD = ShapedType::isDynamic(staticD);
@@ -282,7 +300,7 @@ void FlashEmitter::emitKeyTile(Value keyStart) {
   Value numK = minIdx(idx(tiles.key), sub(keyEnd, keyStart));
   // Stage the K and V rows of the tile (fused gather), zero padded in D.
   forLoop(zero, numK, one, {}, [&](Value j, ValueRange) {
-    Value row = add(rowBase, mul(add(keyStart, j), rate));
+    Value row = add(keyRowBase, mul(add(keyStart, j), keyRate));
     copyRow(p.key, row, kBuf, j);
     copyRow(p.value, row, vBuf, j);
     return SmallVector<Value>();
@@ -322,8 +340,8 @@ void FlashEmitter::emitSoftmax(Value keyStart, Value numK) {
   // Only tiles that reach past the first query of the tile (the diagonal
   // ones) hold masked pairs: the others skip the per-element mask.
   Value lastKey = sub(add(keyStart, numK), idx(1));
-  Value onDiagonal =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, lastKey, qStart);
+  Value onDiagonal = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ugt, lastKey, inKeySpace(qStart));
   auto ifOp = scf::IfOp::create(b, loc, onDiagonal, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
@@ -338,9 +356,10 @@ void FlashEmitter::emitSoftmaxRows(Value keyStart, Value numK, bool mask) {
   Value negInfVec = splat(negInf());
   forLoop(zero, numQPadded, idx(tiles.lanes), {}, [&](Value i, ValueRange) {
     // Sequence-independent selected indices of these queries.
-    Value queries =
-        add(vector::BroadcastOp::create(b, loc, indexVec, add(qStart, i)),
-            vector::StepOp::create(b, loc, indexVec));
+    Value queries = add(
+        vector::BroadcastOp::create(b, loc, indexVec,
+                                    inKeySpace(add(qStart, i))),
+        vector::StepOp::create(b, loc, indexVec));
     auto masked = [&](Value j, Value s) -> Value {
       if (!mask)
         return s;
@@ -493,12 +512,13 @@ struct TileAttentionPass
       return signalPassFailure();
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (isa<BranchAttentionOp, AttentionOp>(op))
+      if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      LogicalResult result = TypeSwitch<Operation *, LogicalResult>(op)
-                                 .Case<BranchAttentionOp, AttentionOp>(
+      LogicalResult result =
+          TypeSwitch<Operation *, LogicalResult>(op)
+              .Case<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(
                                      [&](auto typed) { return lower(typed); });
       if (failed(result))
         return signalPassFailure();

@@ -82,6 +82,20 @@ std::optional<longnet::FlashProblem> longnet::getFlashProblem(Operation *op) {
     p.merge = true;
     return p;
   }
+  if (auto gathered = dyn_cast<GatheredBranchAttentionOp>(op)) {
+    p.query = gathered.getQuery();
+    p.key = gathered.getKey();
+    p.value = gathered.getValue();
+    p.out = gathered.getOutAcc();
+    p.lse = gathered.getLseAcc();
+    p.dilationRate = gathered.getDilationRate();
+    p.offsetMode = gathered.getOffsetMode();
+    p.causal = gathered.getCausal();
+    p.scale = gathered.getScaleOrDefault();
+    p.merge = true;
+    p.queryBase = gathered.getQueryBase();
+    return p;
+  }
   if (auto dense = dyn_cast<AttentionOp>(op)) {
     p.query = dense.getQuery();
     p.key = dense.getKey();

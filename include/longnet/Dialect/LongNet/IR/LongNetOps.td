@@ -175,4 +175,92 @@ def LongNet_AttentionOp : LongNet_FlashOp<"attention"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Sharded level: one device's part of a sequence-parallel model.
+//===----------------------------------------------------------------------===//
+
+def LongNet_ProcessRankOp : LongNet_Op<"process_rank", [Pure]> {
+  let summary = "this device's rank among the devices sharing the sequence";
+  let description = [{
+    The rank `p` of the running process in the communicator of a
+    sequence-parallel run (0 when there is none): its chunk of the sequence
+    is tokens `[p * l, (p + 1) * l)`. Lowered to the runtime's
+    `longnet_comm_rank()`.
+
+    ```mlir
+    %p = longnet.process_rank : index
+    ```
+  }];
+  let results = (outs Index:$rank);
+  let assemblyFormat = "attr-dict `:` type($rank)";
+}
+
+def LongNet_SegmentAllGatherOp : LongNet_Op<"segment_all_gather", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DestinationStyleOpInterface]> {
+  let summary = "all-gather along the sequence within a segment group";
+  let description = [{
+    Concatenates `input` (`[B, m, H, D]`) of the `group_size` consecutive
+    ranks `[p - p % g, p - p % g + g)` along dimension 1 into `init`
+    (`[B, g * m, H, D]`): rows `[k * m, (k + 1) * m)` come from the group's
+    k-th member. The group is the devices that share one segment of a
+    branch, never the whole world unless `g` is the number of devices. Each
+    device receives `(g - 1) * B * m * H * D` elements. Lowered to the
+    runtime (`longnet-lower-collectives`): NCCL on GPUs, MPI on CPUs.
+
+    ```mlir
+    %kg = longnet.segment_all_gather ins(%ks : tensor<1x256x8x64xf16>)
+            outs(%init : tensor<1x1024x8x64xf16>) {group_size = 4}
+            -> tensor<1x1024x8x64xf16>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$init,
+                       I64Attr:$group_size);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    `ins` `(` $input `:` type($input) `)` `outs` `(` $init `:` type($init) `)`
+    attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }];
+  let hasVerifier = 1;
+}
+
+def LongNet_GatheredBranchAttentionOp
+    : LongNet_FlashOp<"gathered_branch_attention"> {
+  let summary = "local queries of a spanning branch against its gathered keys";
+  let description = [{
+    One device's part of a branch whose segments span several devices. The
+    local queries are rows `o_h + t * r` (`t < l / r`) of `query`
+    (`[B, l, H, D]`, this device's chunk); their index among the segment's
+    selected rows is `query_base + t`. `key` and `value` (`[B, M, H, D]`) are
+    the segment's selected rows, gathered from the group
+    (`longnet.segment_all_gather` of the sparsified local rows): row `j` is
+    selected row `j`. With `causal`, query `i` sees keys `j <= i`. The
+    result merges into the accumulators `out_acc`/`lse_acc` (`[B, l, H, *]`)
+    at the query rows, as `longnet.branch_attention` does.
+
+    ```mlir
+    longnet.gathered_branch_attention ins(%q, %kg, %vg : memref<1x512x8x64xf16>,
+        memref<1x1024x8x64xf16>, memref<1x1024x8x64xf16>)
+      outs(%o, %l : memref<1x512x8x64xf32>, memref<1x512x8xf32>)
+      query_base(%base) {dilation_rate = 2, causal}
+    ```
+  }];
+  let arguments = (ins
+    AnyShaped:$query, AnyShaped:$key, AnyShaped:$value,
+    AnyShaped:$out_acc, AnyShaped:$lse_acc, Index:$query_base,
+    I64Attr:$dilation_rate, UnitAttr:$causal, OptionalAttr<F32Attr>:$scale,
+    DefaultValuedAttr<LongNet_OffsetModeAttr,
+                      "::mlir::longnet::OffsetMode::cyclic">:$offset_mode);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value `:` type($query) `,` type($key) `,`
+      type($value) `)`
+    `outs` `(` $out_acc `,` $lse_acc `:` type($out_acc) `,` type($lse_acc) `)`
+    `query_base` `(` $query_base `)`
+    attr-dict (`->` type($results)^)?
+  }];
+}
+
 #endif // LONGNET_DIALECT_LONGNET_IR_LONGNETOPS_TD

@@ -172,4 +172,95 @@ def LongNetVectorizeMatmuls : Pass<"longnet-vectorize-matmuls"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LongNetCostReport : Pass<"longnet-cost-report", "::mlir::ModuleOp"> {
+  let summary = "Print the per-device costs of sequence-parallel dilated attention";
+  let description = [{
+    Analysis only (the IR is unchanged): for every `longnet.dilated_attention`
+    prints to standard output a plain-text table of what each of `devices`
+    (P) devices does when the sequence is sharded into contiguous chunks of
+    `l = N / P` tokens (SPEC "Sequence-parallel execution"), per branch
+    `(w, r)` and in total. With `w_eff = min(w, N)`, a branch is
+
+    * `local` when `w_eff <= l` and `l mod w_eff == 0` (always when P = 1);
+    * `spans G` when `w_eff > l`, `w_eff mod l == 0`, `l mod r == 0` and
+      `N mod w_eff == 0`: its segment group is `G = w_eff / l` devices that
+      all-gather their sparsified K and V;
+    * `unsupported: <reason>` otherwise (the layouts the sharding rejects).
+
+    Columns, per device:
+
+    * `flops`: forward FLOPs (SPEC "Costs to report"). P = 1: exactly
+      `longnet::reference::forwardFlops` of the branch. Local branch: that
+      divided by P (whole segments, spread evenly). Spanning branch:
+      `4 B H D m (G m)` with `m = l / r` local queries and `G m = w_eff / r`
+      gathered keys; causal: `4 B H D ((G - 1) m^2 + m (m + 1) / 2)`, the
+      last device of the group, which does the most work.
+    * `activation_bytes`: local Q, K, V and output (element type) plus the
+      (output, lse) accumulators (f32, f64 for f64), and for a spanning
+      branch the gathered sparsified K and V (`2 B (w_eff / r) H D`
+      elements) and the local sparsified K and V (`2 B m H D` elements).
+      The total is the peak over branches, which run one after the other.
+    * `recv_bytes`: bytes the all-gather delivers to one device,
+      `(G - 1) * 2 B m H D * sizeof(element)`; 0 for a local branch. The
+      total is what the runtime counts in `lnrt_comm_bytes_received`.
+    * `spec_recv_elems`: the SPEC's estimate `2 B H D w_eff / r` elements.
+
+    `tokens` and `batch` override N and B (needed when they are dynamic).
+  }];
+  let options = [
+    Option<"devices", "devices", "int64_t", /*default=*/"1",
+           "Number of devices P sharing the sequence">,
+    Option<"tokens", "tokens", "int64_t", /*default=*/"0",
+           "Sequence length N (0: the op's static N)">,
+    Option<"batch", "batch", "int64_t", /*default=*/"0",
+           "Batch size B (0: the op's static B)">
+  ];
+}
+
+def LongNetShardSequence : Pass<"longnet-shard-sequence", "ModuleOp"> {
+  let summary = "Rewrite functions over N tokens into the per-device function over N/P";
+  let description = [{
+    Sequence parallelism (SPEC.md, section 3.1). Every public function whose
+    body holds only `longnet.dilated_attention` ops on its `[B, N, H, D]`
+    arguments becomes the function one of P devices runs on its chunk of
+    `l = N / P` tokens (rank p from `longnet.process_rank`):
+
+    * a branch with `w_eff = min(w, N) <= l` (l a multiple of w_eff) is
+      local: a `longnet.branch_attention` on the chunk;
+    * a branch with `w_eff > l` spans `G = w_eff / l` devices: the chunk's K
+      and V are sparsified (rows `o_h + t * r`, a `linalg.generic`
+      gather), all-gathered within the segment group
+      (`longnet.segment_all_gather {group_size = G}`, never the world unless
+      G = P), and the local queries attend to them
+      (`longnet.gathered_branch_attention`, query base `(p mod G) * l / r`),
+      causal masking exact.
+
+    Layouts it cannot do exactly are rejected with a diagnostic naming the
+    branch: N not a multiple of P, a segment cut by a chunk boundary
+    (`l mod w_eff != 0` for a local branch, `w_eff mod l != 0` or
+    `N mod w_eff != 0` for a spanning one), or a spanning branch with
+    `l mod r != 0` (the devices of a group would select different numbers
+    of rows).
+  }];
+  let options = [
+    Option<"devices", "devices", "int64_t", /*default=*/"1",
+           "Number of devices P sharing the sequence">,
+  ];
+  let dependentDialects = ["arith::ArithDialect", "linalg::LinalgDialect",
+                           "tensor::TensorDialect"];
+}
+
+def LongNetLowerCollectives : Pass<"longnet-lower-collectives", "ModuleOp"> {
+  let summary = "Lower collectives and the process rank to runtime calls";
+  let description = [{
+    On memrefs: `longnet.segment_all_gather` becomes a call of the
+    runtime's `longnet_segment_all_gather_<f16|bf16|f32|f64>(send, recv,
+    group_size)` (C interface: memref descriptors), which runs MPI on CPUs
+    and NCCL on GPUs (device buffers, on the model's stream);
+    `longnet.process_rank` becomes `longnet_comm_rank()`.
+  }];
+  let dependentDialects = ["arith::ArithDialect", "func::FuncDialect",
+                           "memref::MemRefDialect"];
+}
+
 #endif // LONGNET_DIALECT_LONGNET_TRANSFORMS_PASSES_TD

@@ -44,9 +44,16 @@ struct FlashProblem {
   bool causal = false;
   std::optional<double> scale;
   bool merge = false; // merge into running accumulators (Eq. 10)
+  /// longnet.gathered_branch_attention: the index of the first local query
+  /// among its segment's selected rows. Keys and values are then the
+  /// gathered selected rows (row j is selected row j), not rows of the
+  /// query's sequence.
+  Value queryBase;
 };
 
-/// The problem of a longnet.branch_attention or longnet.attention op;
+/// The problem of a longnet.branch_attention, longnet.attention or
+/// longnet.gathered_branch_attention op (as the dense branch over the local
+/// rows, with queryBase set);
 /// std::nullopt for any other op.
 std::optional<FlashProblem> getFlashProblem(Operation *op);
 
