@@ -3,10 +3,9 @@
 // (longnet-exec --check, default bf16 tolerance atol = rtol = 5e-2; an lse
 // result is f32: 1e-4). D = 64, 80, 128 on tensor cores, D = 20 and 72 on the
 // CUDA-core fallback. Skips (UNSUPPORTED) without a CUDA device.
-// Known issue (2026-11-25): the compile step fails to link here, because the
-// bf16 host code (float64 reference variant) calls __truncdfbf2 and
-// __truncsfbf2, which Debian 12's libgcc (GCC 12) lacks; --reference=false
-// links. This file is the regression test for that fix.
+// (The bf16 host code once called __truncdfbf2 / __truncsfbf2, which Debian
+// 12's libgcc lacks; test/tools/longnet-compile/bf16-cpu.mlir guards the
+// fix on every machine.)
 // REQUIRES: cuda, ptxas
 // RUN: longnet-compile %s --chip=sm_80 -o %t.so
 // RUN: longnet-exec %t.so --entry=bf16_one_branch_d64 --seed=1 --check | FileCheck %s --check-prefix=BF16-ONE-BRANCH-D64
