@@ -86,7 +86,9 @@ def LongNetMergeGPUModules : Pass<"longnet-merge-gpu-modules", "ModuleOp"> {
     kernels are compiled together instead: one PTX module, one fatbin, one
     module load at run time. Kernel names are unique within the merged module
     and `gpu.launch_func` ops are updated. Workgroup (shared-memory) buffers
-    get a 16-byte alignment, which cp.async and ldmatrix need.
+    get a 16-byte alignment, which cp.async and ldmatrix need, and a kernel
+    marked `longnet.min_blocks_per_sm` by the attention lowering gets that
+    occupancy as `nvvm.minctasm` (ptxas's register budget).
   }];
   let dependentDialects = ["gpu::GPUDialect"];
 }

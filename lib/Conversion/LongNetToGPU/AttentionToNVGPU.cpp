@@ -29,8 +29,8 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/IR/Builders.h"
 
-#include <limits>
 #include <cmath>
+#include <limits>
 
 namespace mlir::longnet {
 #define GEN_PASS_DEF_LONGNETCONVERTATTENTIONTONVGPU
@@ -43,6 +43,8 @@ using namespace mlir::longnet;
 namespace {
 
 constexpr int64_t kWarpSize = 32;
+constexpr llvm::StringLiteral kMinBlocksPerSMAttrName =
+    "longnet.min_blocks_per_sm";
 constexpr int64_t kWarps = 4;
 constexpr int64_t kTensorCoreQueryTile = 16 * kWarps;
 constexpr int64_t kScalarQueryTile = 128;
@@ -177,14 +179,13 @@ public:
     elementType = queryType.getElementType();
     accType = cast<MemRefType>(p.out.getType()).getElementType();
     headDim = queryType.getDimSize(3);
-    useTensorCores = (elementType.isF16() || elementType.isBF16()) &&
-                     !ShapedType::isDynamic(headDim) && headDim % 16 == 0 &&
-                     headDim <= kMaxTensorCoreHeadDim &&
-                     queryType.getLayout().isIdentity() &&
-                     cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
-                     cast<MemRefType>(p.value.getType())
-                         .getLayout()
-                         .isIdentity();
+    useTensorCores =
+        (elementType.isF16() || elementType.isBF16()) &&
+        !ShapedType::isDynamic(headDim) && headDim % 16 == 0 &&
+        headDim <= kMaxTensorCoreHeadDim &&
+        queryType.getLayout().isIdentity() &&
+        cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
+        cast<MemRefType>(p.value.getType()).getLayout().isIdentity();
     keyTile = keyTileOption > 0 ? keyTileOption : defaultKeyTile();
   }
 
@@ -196,6 +197,11 @@ private:
     return 4 * tile * (headDim + kRowPad) *
            int64_t(elementType.getIntOrFloatBitWidth() / 8);
   }
+  /// Blocks per SM the register budget allows: the fragments of O, Q, S and
+  /// P grow with D (about 128 registers at D = 64, 165 at D = 128).
+  int64_t minBlocksPerSM() const {
+    return headDim <= 64 ? 4 : headDim <= 128 ? 3 : 2;
+  }
   /// The largest of 64, 32, 16 keys whose stages fit in shared memory.
   int64_t defaultKeyTile() const {
     for (int64_t tile : {64, 32})
@@ -205,8 +211,7 @@ private:
   }
 
   Geometry emitGeometry();
-  BlockRows emitBlockRows(const Geometry &geo, Value blockId,
-                          Value &queryTile);
+  BlockRows emitBlockRows(const Geometry &geo, Value blockId, Value &queryTile);
   Value scaleValue(Type type);
   /// A query's index among the keys.
   Value inKeySpace(const BlockRows &rows, Value query) {
@@ -277,8 +282,8 @@ BlockRows FlashKernelEmitter::emitBlockRows(const Geometry &geo, Value blockId,
   BlockRows rows;
   rows.batch = divU(batchHead, geo.numHeads);
   rows.head = remU(batchHead, geo.numHeads);
-  Value offset = emitHeadOffset(b, loc, p.offsetMode, rows.head, geo.numHeads,
-                                geo.rate);
+  Value offset =
+      emitHeadOffset(b, loc, p.offsetMode, rows.head, geo.numHeads, geo.rate);
   Value segStart = mul(segment, geo.segLen);
   Value segSize = minU(geo.segLen, sub(geo.seqLen, segStart));
   Value span = sub(maxU(segSize, offset), offset);
@@ -301,11 +306,13 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
   if (ShapedType::isDynamic(headDim))
     return op->emitOpError(
         "needs a static head dimension D to be lowered to a GPU kernel");
-  if (useTensorCores && (keyTile % 16 != 0 || 4 * keyTile < kTensorCoreQueryTile ||
-                         sharedBytes(keyTile) > kMaxSharedBytes))
+  if (useTensorCores &&
+      (keyTile % 16 != 0 || 4 * keyTile < kTensorCoreQueryTile ||
+       sharedBytes(keyTile) > kMaxSharedBytes))
     return op->emitOpError("key-tile ")
-           << keyTile << " does not fit the tensor-core kernel for D = "
-           << headDim << ": it must be a multiple of 16, at least 16, and "
+           << keyTile
+           << " does not fit the tensor-core kernel for D = " << headDim
+           << ": it must be a multiple of 16, at least 16, and "
            << "its double-buffered K/V tiles (" << sharedBytes(keyTile)
            << " bytes) must fit in " << kMaxSharedBytes
            << " bytes of shared memory";
@@ -349,12 +356,10 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
 
 /// Rows rowBase + i * rate (i in [firstIndex, firstIndex + numRows)) of
 /// `source` into shared memory from row smemRow0.
-SmallVector<Value> FlashKernelEmitter::copyRows(Value source, Value rowBase,
-                                                Value rate,
-                                                const BlockRows &rows,
-                                                Value firstIndex, Value limit,
-                                                int64_t numRows,
-                                                Value smemRow0) {
+SmallVector<Value>
+FlashKernelEmitter::copyRows(Value source, Value rowBase, Value rate,
+                             const BlockRows &rows, Value firstIndex,
+                             Value limit, int64_t numRows, Value smemRow0) {
   // numRows x D elements in 16-byte chunks; consecutive threads copy
   // consecutive chunks of a row (coalesced). Rows at index >= limit are
   // zero-filled without reading (src-size 0), from a valid address.
@@ -378,8 +383,8 @@ SmallVector<Value> FlashKernelEmitter::copyRows(Value source, Value rowBase,
     Value elements = select(valid, idx(kChunk), idx(0));
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
         b, loc, tokenType, smem, ValueRange{add(smemRow0, r), col}, source,
-        ValueRange{rows.batch, srcRow, rows.head, col},
-        b.getIndexAttr(kChunk), elements, /*bypassL1=*/b.getUnitAttr()));
+        ValueRange{rows.batch, srcRow, rows.head, col}, b.getIndexAttr(kChunk),
+        elements, /*bypassL1=*/b.getUnitAttr()));
   }
   return tokens;
 }
@@ -391,8 +396,7 @@ Value FlashKernelEmitter::commitGroup(ValueRange tokens) {
 
 /// Waits until at most `pending` of the most recent groups are in flight.
 void FlashKernelEmitter::waitGroups(Value group, int64_t pending) {
-  nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                   b.getI32IntegerAttr(pending));
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(pending));
 }
 
 Value FlashKernelEmitter::ldmatrix(Value row, Value col, bool transpose) {
@@ -409,8 +413,8 @@ Value FlashKernelEmitter::rowsOf(Value fragment4, int64_t first) {
   for (int64_t i = 0; i < 2; ++i) {
     Value row = vector::ExtractOp::create(b, loc, fragment4,
                                           ArrayRef<int64_t>{first + i});
-    result = vector::InsertOp::create(b, loc, row, result,
-                                      ArrayRef<int64_t>{i});
+    result =
+        vector::InsertOp::create(b, loc, row, result, ArrayRef<int64_t>{i});
   }
   return result;
 }
@@ -498,7 +502,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
   ifThen(ult(qStart, rows.numSel), [&] {
     warp = divU(tid, idx(kWarpSize));
     lane = remU(tid, idx(kWarpSize));
-    groupRow = divU(lane, idx(4));           // g
+    groupRow = divU(lane, idx(4));              // g
     groupCol = mul(remU(lane, idx(4)), idx(2)); // 2t
     Value laneRow = remU(lane, idx(8));
     Value laneMatrix = divU(lane, idx(8)); // which 8x8 matrix this lane feeds
@@ -506,11 +510,15 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     Value matrixHigh = divU(laneMatrix, idx(2));
 
     // Q: staged once through shared memory into A fragments in registers.
-    waitGroups(commitGroup(copyRows(p.query, rows.rowBase, geo.rate, rows,
-                                    qStart, rows.numSel,
-                                    kTensorCoreQueryTile, idx(0))),
-               /*pending=*/0);
-    gpu::BarrierOp::create(b, loc);
+    waitGroups(
+        commitGroup(copyRows(p.query, rows.rowBase, geo.rate, rows, qStart,
+                             rows.numSel, kTensorCoreQueryTile, idx(0))),
+        /*pending=*/0);
+    // The occupancy this kernel is tiled for: ptxas left alone may cap the
+    // registers at 128 and spill (longnet-merge-gpu-modules moves the hint
+    // onto the outlined kernel as nvvm.minctasm).
+    gpu::BarrierOp::create(b, loc)->setAttr(
+        kMinBlocksPerSMAttrName, b.getI32IntegerAttr(minBlocksPerSM()));
     SmallVector<Value> qFrag;
     Value qRow = add(mul(warp, idx(16)), add(laneRow, mul(matrixLow, idx(8))));
     for (int64_t kk = 0; kk < numKSteps; ++kk)
@@ -519,10 +527,10 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     gpu::BarrierOp::create(b, loc);
 
     Value keyEnd =
-        p.causal ? minU(rows.numKeys,
-                        inKeySpace(rows, add(qStart,
-                                             idx(kTensorCoreQueryTile))))
-                 : rows.numKeys;
+        p.causal
+            ? minU(rows.numKeys,
+                   inKeySpace(rows, add(qStart, idx(kTensorCoreQueryTile))))
+            : rows.numKeys;
     Value numKeyTiles = ceilDiv(keyEnd, idx(keyTile));
     auto stageRow = [&](Value tile, int64_t which) { // which: 0 K, 1 V
       Value stage = remU(tile, idx(2));
@@ -565,8 +573,8 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
           Value kRow0 = stageRow(tile, 0);
           SmallVector<Value> s(numNBlocks, zeroC);
           for (int64_t nb = 0; nb < numNBlocks; nb += 2) {
-            Value row = add(kRow0, add(idx(nb * 8),
-                                       add(laneRow, mul(matrixHigh, idx(8)))));
+            Value row = add(
+                kRow0, add(idx(nb * 8), add(laneRow, mul(matrixHigh, idx(8)))));
             for (int64_t kk = 0; kk < numKSteps; ++kk) {
               Value frag = ldmatrix(
                   row, add(idx(kk * 16), mul(matrixLow, idx(8))), false);
@@ -619,8 +627,8 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
             Value scaled = ub::PoisonOp::create(b, loc, cType);
             for (int64_t half = 0; half < 2; ++half)
               for (int64_t c = 0; c < 2; ++c) {
-                Value e = vector::ExtractOp::create(
-                    b, loc, acc, ArrayRef<int64_t>{half, c});
+                Value e = vector::ExtractOp::create(b, loc, acc,
+                                                    ArrayRef<int64_t>{half, c});
                 scaled = vector::InsertOp::create(b, loc, fmul(e, alpha[half]),
                                                   scaled,
                                                   ArrayRef<int64_t>{half, c});
@@ -636,8 +644,8 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
                               pr(1, 2 * ks, 0), pr(1, 2 * ks, 1),
                               pr(0, 2 * ks + 1, 0), pr(0, 2 * ks + 1, 1),
                               pr(1, 2 * ks + 1, 0), pr(1, 2 * ks + 1, 1)});
-            Value row = add(vRow0, add(idx(ks * 16),
-                                       add(laneRow, mul(matrixLow, idx(8)))));
+            Value row = add(
+                vRow0, add(idx(ks * 16), add(laneRow, mul(matrixLow, idx(8)))));
             for (int64_t db = 0; db < numDBlocks; db += 2) {
               Value frag = ldmatrix(
                   row, add(idx(db * 8), mul(matrixHigh, idx(8))), true);
@@ -684,8 +692,8 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
             }
             memref::StoreOp::create(b, loc, result, p.out, index);
           }
-        ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     groupCol, idx(0)),
+        ifThen(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, groupCol,
+                                     idx(0)),
                [&] {
                  memref::StoreOp::create(
                      b, loc, w.lse, p.lse,
@@ -717,8 +725,8 @@ FlashKernelEmitter::emitMergeWeights(const BlockRows &rows,
       },
       negInf);
   Value top = fmax(oldLse, branchLse);
-  w.lse = fadd(top, log(fadd(exp(fsub(oldLse, top)),
-                             exp(fsub(branchLse, top)))));
+  w.lse =
+      fadd(top, log(fadd(exp(fsub(oldLse, top)), exp(fsub(branchLse, top)))));
   w.keep = exp(fsub(oldLse, w.lse));
   w.fresh = fmul(exp(fsub(branchLse, w.lse)), invSum);
   return w;
@@ -750,8 +758,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
       memref::StoreOp::create(b, loc, zeroAcc, acc, d);
       return SmallVector<Value>();
     });
-    Value keyEnd =
-        p.causal ? add(inKeySpace(rows, query), one) : rows.numKeys;
+    Value keyEnd = p.causal ? add(inKeySpace(rows, query), one) : rows.numKeys;
     Value negInf = fconst(accType, -std::numeric_limits<double>::infinity());
     SmallVector<Value> ml = forLoop(
         zero, keyEnd, one, ValueRange{negInf, zeroAcc},
@@ -760,7 +767,8 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
           SmallVector<Value> dot = forLoop(
               zero, dim, one, ValueRange{zeroAcc}, [&](Value d, ValueRange s) {
                 Value k = memref::LoadOp::create(
-                    b, loc, p.key, ValueRange{rows.batch, keyRow, rows.head, d});
+                    b, loc, p.key,
+                    ValueRange{rows.batch, keyRow, rows.head, d});
                 Value qd = memref::LoadOp::create(b, loc, q, d);
                 return SmallVector<Value>{
                     fadd(s[0], fmul(qd, extTo(accType, k)))};
@@ -791,8 +799,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
       Value result = fmul(memref::LoadOp::create(b, loc, acc, d), w.fresh);
       if (w.keep)
         result = fadd(
-            fmul(memref::LoadOp::create(b, loc, p.out, index), w.keep),
-            result);
+            fmul(memref::LoadOp::create(b, loc, p.out, index), w.keep), result);
       memref::StoreOp::create(b, loc, result, p.out, index);
       return SmallVector<Value>();
     });

@@ -44,9 +44,9 @@ void rewriteCopy(RewriterBase &rewriter, memref::CopyOp copy) {
   rewriter.setInsertionPoint(copy);
   if (sourceType.getLayout().isIdentity() &&
       targetType.getLayout().isIdentity()) {
-    rewriter.replaceOpWithNewOp<gpu::MemcpyOp>(
-        copy, /*asyncToken=*/Type(), ValueRange{}, copy.getTarget(),
-        copy.getSource());
+    rewriter.replaceOpWithNewOp<gpu::MemcpyOp>(copy, /*asyncToken=*/Type(),
+                                               ValueRange{}, copy.getTarget(),
+                                               copy.getSource());
     return;
   }
   // Strided views: an elementwise parallel copy.

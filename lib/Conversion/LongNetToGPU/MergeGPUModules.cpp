@@ -20,11 +20,18 @@ namespace {
 
 /// Shared-memory buffers are read by cp.async and ldmatrix in 16-byte rows:
 /// align them to 16 bytes (the NVVM lowering defaults to the element size).
-void alignWorkgroupBuffers(ModuleOp module) {
+/// A kernel whose body carries `longnet.min_blocks_per_sm` (set by
+/// longnet-convert-attention-to-nvgpu, which outlining cannot pass on) gets
+/// it as `nvvm.minctasm`, ptxas's register budget.
+void prepareKernels(ModuleOp module) {
   module.walk([](gpu::GPUFuncOp fn) {
     auto align = IntegerAttr::get(IntegerType::get(fn.getContext(), 64), 16);
     for (unsigned i = 0; i < fn.getNumWorkgroupAttributions(); ++i)
       fn.setWorkgroupAttributionAttr(i, "llvm.align", align);
+    fn.walk([&](Operation *op) {
+      if (Attribute hint = op->removeAttr("longnet.min_blocks_per_sm"))
+        fn->setAttr("nvvm.minctasm", hint);
+    });
   });
 }
 
@@ -32,7 +39,7 @@ struct MergeGPUModulesPass
     : public longnet::impl::LongNetMergeGPUModulesBase<MergeGPUModulesPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    alignWorkgroupBuffers(module);
+    prepareKernels(module);
     SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
     if (gpuModules.size() < 2)
       return;
@@ -60,8 +67,8 @@ struct MergeGPUModulesPass
     }
     module.walk([&](gpu::LaunchFuncOp launch) {
       SymbolRefAttr kernel = launch.getKernel();
-      auto it = renamed.find(
-          {kernel.getRootReference(), kernel.getLeafReference()});
+      auto it =
+          renamed.find({kernel.getRootReference(), kernel.getLeafReference()});
       if (it == renamed.end())
         return;
       launch.getProperties().setKernel(SymbolRefAttr::get(

@@ -39,8 +39,8 @@ LogicalResult mapLoop(scf::ParallelOp loop, int64_t blockSize) {
   // Trip count of every dimension, and of the whole space.
   SmallVector<Value> tripCounts;
   Value total = idx(1);
-  for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
-                                       loop.getUpperBound(), loop.getStep())) {
+  for (auto [lb, ub, step] :
+       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
     Value extent = arith::SubIOp::create(
         b, loc, arith::MaxSIOp::create(b, loc, ub, lb), lb);
     Value trips = arith::CeilDivUIOp::create(b, loc, extent, step);
@@ -53,12 +53,10 @@ LogicalResult mapLoop(scf::ParallelOp loop, int64_t blockSize) {
   auto guard = scf::IfOp::create(b, loc, nonEmpty, /*withElseRegion=*/false);
   b.setInsertionPoint(guard.thenBlock()->getTerminator());
   Value grid = arith::CeilDivUIOp::create(b, loc, total, block);
-  auto launch =
-      gpu::LaunchOp::create(b, loc, grid, one, one, block, one, one);
+  auto launch = gpu::LaunchOp::create(b, loc, grid, one, one, block, one, one);
   b.setInsertionPointToStart(&launch.getBody().front());
   Value id = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, launch.getBlockIds().x, block),
+      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, block),
       launch.getThreadIds().x);
   Value inRange =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, id, total);
@@ -71,8 +69,7 @@ LogicalResult mapLoop(scf::ParallelOp loop, int64_t blockSize) {
   IRMapping mapping;
   Value rest = id;
   for (int64_t dim = loop.getNumLoops() - 1; dim >= 0; --dim) {
-    Value position =
-        arith::RemUIOp::create(b, loc, rest, tripCounts[dim]);
+    Value position = arith::RemUIOp::create(b, loc, rest, tripCounts[dim]);
     rest = arith::DivUIOp::create(b, loc, rest, tripCounts[dim]);
     Value iv = arith::AddIOp::create(
         b, loc, loop.getLowerBound()[dim],
@@ -87,10 +84,9 @@ LogicalResult mapLoop(scf::ParallelOp loop, int64_t blockSize) {
 
 /// Host operations that read or write a buffer's elements.
 bool accessesElements(Operation *op) {
-  return isa<memref::LoadOp, memref::StoreOp, memref::CopyOp,
-             vector::LoadOp, vector::StoreOp, vector::TransferReadOp,
-             vector::TransferWriteOp, affine::AffineLoadOp,
-             affine::AffineStoreOp, linalg::LinalgOp>(op);
+  return isa<memref::LoadOp, memref::StoreOp, memref::CopyOp, vector::LoadOp,
+             vector::StoreOp, vector::TransferReadOp, vector::TransferWriteOp,
+             affine::AffineLoadOp, affine::AffineStoreOp, linalg::LinalgOp>(op);
 }
 
 struct MapParallelLoopsToGPUPass
