@@ -49,3 +49,16 @@ if has_cuda_device():
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", "/usr/local/cuda/bin/ptxas"))
+
+# `mpi`: Open MPI's mpirun, for the sequence-parallel runs on CPU ranks.
+# `%mpirun` runs as root in containers and oversubscribes the cores; each
+# rank's compiled code then uses one thread.
+import shutil
+if shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    config.substitutions.append(
+        ("%mpirun", "mpirun --allow-run-as-root --oversubscribe -x OMP_NUM_THREADS=1"))
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    config.environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+    config.environment["LONGNET_COMM_TIMEOUT_S"] = "60"
