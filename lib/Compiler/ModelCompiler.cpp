@@ -109,8 +109,8 @@ OwningOpRef<ModuleOp> cloneForReference(ModuleOp module,
   SymbolTable symbols(*clone);
   for (const EntryInfo &entry : entries) {
     Operation *fn = symbols.lookup(entry.name);
-    StringAttr newName = StringAttr::get(module.getContext(),
-                                         referenceName(entry.name));
+    StringAttr newName =
+        StringAttr::get(module.getContext(), referenceName(entry.name));
     if (failed(SymbolTable::replaceAllSymbolUses(fn, newName, *clone)))
       return nullptr;
     SymbolTable::setSymbolName(fn, newName);
@@ -118,9 +118,8 @@ OwningOpRef<ModuleOp> cloneForReference(ModuleOp module,
   return clone;
 }
 
-LogicalResult runPipeline(ModuleOp module,
-                          const ModelCompilerOptions &options, bool reference,
-                          StringRef format) {
+LogicalResult runPipeline(ModuleOp module, const ModelCompilerOptions &options,
+                          bool reference, StringRef format) {
   PassManager pm = PassManager::on<ModuleOp>(module.getContext());
   if (options.target == ModelTarget::CUDA && !reference) {
     LowerToNVVMOptions nvvm;
@@ -144,8 +143,7 @@ LogicalResult runPipeline(ModuleOp module,
 llvm::Error addPackedWrapper(llvm::Module &module, StringRef name) {
   llvm::Function *ciface = module.getFunction(("_mlir_ciface_" + name).str());
   if (!ciface)
-    return llvm::createStringError("no C interface was generated for @" +
-                                   name);
+    return llvm::createStringError("no C interface was generated for @" + name);
   llvm::LLVMContext &ctx = module.getContext();
   auto *ptrType = llvm::PointerType::getUnqual(ctx);
   for (llvm::Argument &arg : ciface->args())
@@ -245,9 +243,8 @@ llvm::Error linkSharedLibrary(StringRef object, StringRef output,
   SmallString<256> runtime(libraryDir);
   llvm::sys::path::append(runtime, "liblongnet_runtime.so");
   if (!llvm::sys::fs::exists(runtime))
-    return llvm::createStringError(
-        "cannot find the runtime library '" + runtime +
-        "' (pass --runtime-dir=DIR)");
+    return llvm::createStringError("cannot find the runtime library '" +
+                                   runtime + "' (pass --runtime-dir=DIR)");
   llvm::ErrorOr<std::string> linker = llvm::sys::findProgramByName("c++");
   if (!linker)
     linker = llvm::sys::findProgramByName("g++");
@@ -269,9 +266,8 @@ llvm::Error linkSharedLibrary(StringRef object, StringRef output,
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                      &message);
   if (rc != 0)
-    return llvm::createStringError(
-        "linking '" + output + "' failed" +
-        (message.empty() ? "" : ": " + message));
+    return llvm::createStringError("linking '" + output + "' failed" +
+                                   (message.empty() ? "" : ": " + message));
   return llvm::Error::success();
 }
 

@@ -109,8 +109,8 @@ int main(int argc, char **argv) {
     return fail("--query-tile must be positive");
 
   longnet::ModelCompilerOptions options;
-  options.target = target == "cuda" ? longnet::ModelTarget::CUDA
-                                    : longnet::ModelTarget::CPU;
+  options.target =
+      target == "cuda" ? longnet::ModelTarget::CUDA : longnet::ModelTarget::CPU;
   options.chip = chip;
   options.cpuQueryTile = queryTile;
   options.cpuKeyTile = keyTile < 0 ? 96 : int64_t(keyTile);
@@ -118,11 +118,10 @@ int main(int argc, char **argv) {
   options.hostCPU = hostCPU;
   options.reference = withReference;
   options.cudaToolkit = toolkit;
-  options.runtimeDir =
-      runtimeDir.empty()
-          ? longnet::getDefaultRuntimeDir(argv[0], reinterpret_cast<void *>(
-                                                       &writeText))
-          : runtimeDir.getValue();
+  options.runtimeDir = runtimeDir.empty()
+                           ? longnet::getDefaultRuntimeDir(
+                                 argv[0], reinterpret_cast<void *>(&writeText))
+                           : runtimeDir.getValue();
 
   DialectRegistry registry;
   longnet::registerModelCompilerDependencies(registry);

@@ -37,8 +37,7 @@ lnrt_dtype toDType(ElementType type) {
   return LNRT_F32;
 }
 
-lnrt_tensor describe(const HostTensor &tensor, void *data,
-                     lnrt_memory memory) {
+lnrt_tensor describe(const HostTensor &tensor, void *data, lnrt_memory memory) {
   lnrt_tensor t{};
   t.data = data;
   t.dtype = toDType(tensor.getElementType());
@@ -109,8 +108,8 @@ llvm::Expected<SmallVector<HostTensor>>
 CudaEntry::call(ArrayRef<HostTensor> inputs) {
   SmallVector<lnrt_tensor> args;
   for (const HostTensor &input : inputs)
-    args.push_back(describe(input, const_cast<void *>(input.getData()),
-                            LNRT_MEMORY_HOST));
+    args.push_back(
+        describe(input, const_cast<void *>(input.getData()), LNRT_MEMORY_HOST));
   SmallVector<HostTensor> results;
   SmallVector<lnrt_tensor> outs;
   for (const TensorSpec &spec : signature.results) {
@@ -141,12 +140,11 @@ CudaEntry::benchmark(ArrayRef<HostTensor> inputs, unsigned runs) {
   SmallVector<lnrt_tensor> args;
   for (const HostTensor &input : inputs) {
     void *device = nullptr;
-    if (llvm::Error error =
-            check(lnrt_malloc(&device, input.getSizeInBytes())))
+    if (llvm::Error error = check(lnrt_malloc(&device, input.getSizeInBytes())))
       return std::move(error);
     buffers.pointers.push_back(device);
-    if (llvm::Error error = check(lnrt_memcpy_htod(
-            device, input.getData(), input.getSizeInBytes())))
+    if (llvm::Error error = check(
+            lnrt_memcpy_htod(device, input.getData(), input.getSizeInBytes())))
       return std::move(error);
     args.push_back(describe(input, device, LNRT_MEMORY_DEVICE));
   }
@@ -175,8 +173,8 @@ CudaEntry::benchmark(ArrayRef<HostTensor> inputs, unsigned runs) {
     if (llvm::Error error = check(lnrt_event_record(start, stream)))
       return std::move(error);
     if (llvm::Error error = check(
-            lnrt_model_call(model, entryName.c_str(), args.data(),
-                            args.size(), outs.data(), outs.size(), stream)))
+            lnrt_model_call(model, entryName.c_str(), args.data(), args.size(),
+                            outs.data(), outs.size(), stream)))
       return std::move(error);
     if (llvm::Error error = check(lnrt_event_record(stop, stream)))
       return std::move(error);

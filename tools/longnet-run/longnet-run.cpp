@@ -534,11 +534,9 @@ llvm::Expected<OwningOpRef<ModuleOp>> shardModule(ModuleOp module,
 llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
                            ArrayRef<HostTensor> inputs) {
   int rank = 0, size = 1;
-  if (llvm::Error error =
-          checkComm(lnrt_comm_rank(&rank), "--shard-sequence"))
+  if (llvm::Error error = checkComm(lnrt_comm_rank(&rank), "--shard-sequence"))
     return error;
-  if (llvm::Error error =
-          checkComm(lnrt_comm_size(&size), "--shard-sequence"))
+  if (llvm::Error error = checkComm(lnrt_comm_size(&size), "--shard-sequence"))
     return error;
   auto sharded = shardModule(module, size);
   if (!sharded)
@@ -553,10 +551,9 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
   for (const HostTensor &input : inputs)
     chunks.push_back(takeChunk(input, rank, size));
 
-  auto compiled = CompiledEntry::compile(**sharded, *localSignature, entryName,
-                                         *makePipelineOptions(false),
-                                         getSharedLibraries(),
-                                         "the sharded module");
+  auto compiled = CompiledEntry::compile(
+      **sharded, *localSignature, entryName, *makePipelineOptions(false),
+      getSharedLibraries(), "the sharded module");
   if (!compiled)
     return compiled.takeError();
   lnrt_comm_reset_counters();
@@ -597,8 +594,8 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
       return error;
     printResults(full);
     if (check)
-      if (llvm::Error error = checkWithReference(
-              module, signature, inputs, full, getSharedLibraries()))
+      if (llvm::Error error = checkWithReference(module, signature, inputs,
+                                                 full, getSharedLibraries()))
         return error;
   }
   if (benchRuns == 0)
@@ -617,9 +614,8 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
       times.push_back(*std::max_element(all.begin(), all.end()));
   }
   if (rank == 0)
-    printBenchmark(std::move(times), countAttentionCost(
-                                         *lookupEntry(module, entryName),
-                                         inputs));
+    printBenchmark(std::move(times),
+                   countAttentionCost(*lookupEntry(module, entryName), inputs));
   return llvm::Error::success();
 }
 

@@ -137,17 +137,7 @@ public:
   template <typename Fn>
   SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
                              Fn body) {
-    auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
-    OpBuilder::InsertionGuard guard(b);
-    if (inits.empty())
-      b.setInsertionPoint(loop.getBody()->getTerminator());
-    else
-      b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> yields =
-        body(loop.getInductionVar(), loop.getRegionIterArgs());
-    if (!inits.empty())
-      scf::YieldOp::create(b, loc, yields);
-    return SmallVector<Value>(loop.getResults());
+    return buildForLoop(b, loc, lb, ub, step, inits, body);
   }
 
   OpBuilder &b;

@@ -172,7 +172,8 @@ func.func @mixture_f32_lse(%q: tensor<2x64x4x16xf32>, %k: tensor<2x64x4x16xf32>,
 // P4: longnet.gathered_branch_attention {{.*}} {causal, dilation_rate = 2 : i64, offset_mode = #longnet.offset_mode<grouped>}
 
 // P1-LABEL: func @grouped
-// P1: longnet.branch_attention {{.*}} {causal, dilation_rate = 2 : i64, offset_mode = #longnet.offset_mode<grouped>, segment_length = 64 : i64}
+// A local branch keeps its w (here w > N: one partial segment).
+// P1: longnet.branch_attention {{.*}} {causal, dilation_rate = 2 : i64, offset_mode = #longnet.offset_mode<grouped>, segment_length = 128 : i64}
 func.func @grouped(%q: tensor<1x64x4x16xf16>, %k: tensor<1x64x4x16xf16>, %v: tensor<1x64x4x16xf16>) -> tensor<1x64x4x16xf16> {
   %o = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 128>, dilation_rates = array<i64: 2>, causal, offset_mode = #longnet.offset_mode<grouped>}
          : (tensor<1x64x4x16xf16>, tensor<1x64x4x16xf16>, tensor<1x64x4x16xf16>) -> tensor<1x64x4x16xf16>
@@ -191,3 +192,4 @@ func.func private @external(tensor<1x64x4x16xf16>)
 func.func @no_attention(%q: tensor<1x64x4x16xf16>) -> tensor<1x64x4x16xf16> {
   return %q : tensor<1x64x4x16xf16>
 }
+

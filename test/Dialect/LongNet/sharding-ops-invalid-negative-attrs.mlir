@@ -1,15 +1,6 @@
 // RUN: longnet-opt %s -split-input-file -verify-diagnostics
-//
-// XFAIL: *
-// Known bug: 'group_size' of longnet.segment_all_gather and 'dilation_rate'
-// of longnet.gathered_branch_attention are I64Attr, whose ODS getters return
-// uint64_t, so the verifiers' `getGroupSize() < 1` / `getDilationRate() < 1`
-// never see a negative value. A negative value is reported with a misleading
-// wrapped number (e.g. "group_size * input rows = 18446744073709551614 * 16")
-// or, when the row checks cannot fire (dynamic or zero rows), accepted: a
-// segment_all_gather with group_size = -3 on memref<1x?x4x16xf16> verifies and
-// longnet-lower-collectives passes -3 to the runtime. Remove the expected-failure line
-// once the verifiers compare signed values.
+// Negative attributes (I64Attr getters are unsigned: the verifiers compare
+// the signed values).
 
 func.func @gather_negative_group(%x: memref<1x16x4x16xf16>, %init: memref<1x64x4x16xf16>) {
   // expected-error @+1 {{'group_size' = -2 must be at least 1}}

@@ -310,17 +310,18 @@ void AttentionOp::getEffects(
 //===----------------------------------------------------------------------===//
 
 LogicalResult SegmentAllGatherOp::verify() {
-  if (getGroupSize() < 1)
-    return emitOpError("'group_size' = ")
-           << getGroupSize() << " must be at least 1";
+  // I64Attr getters are unsigned: compare the signed value.
+  int64_t groupSize = static_cast<int64_t>(getGroupSize());
+  if (groupSize < 1)
+    return emitOpError("'group_size' = ") << groupSize << " must be at least 1";
   Type inputType = getInput().getType(), initType = getInit().getType();
   bool tensors = isa<TensorType>(inputType) && isa<TensorType>(initType);
   bool memrefs =
       isa<BaseMemRefType>(inputType) && isa<BaseMemRefType>(initType);
   if (!tensors && !memrefs)
     return emitOpError("operands must be both tensors or both memrefs");
-  if (tensors && (getResults().size() != 1 ||
-                  getResults().front().getType() != initType))
+  if (tensors &&
+      (getResults().size() != 1 || getResults().front().getType() != initType))
     return emitOpError("must have one result of the type of 'init' on "
                        "tensors");
   if (memrefs && !getResults().empty())
@@ -343,10 +344,10 @@ LogicalResult SegmentAllGatherOp::verify() {
   }
   int64_t rows = input.getDimSize(1), gathered = init.getDimSize(1);
   if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(gathered) &&
-      gathered != getGroupSize() * rows)
+      gathered != groupSize * rows)
     return emitOpError("'init' dimension 1 is ")
-           << gathered << " but group_size * input rows = " << getGroupSize()
-           << " * " << rows << " = " << getGroupSize() * rows;
+           << gathered << " but group_size * input rows = " << groupSize
+           << " * " << rows << " = " << groupSize * rows;
   return success();
 }
 
@@ -366,9 +367,9 @@ void SegmentAllGatherOp::getEffects(
 //===----------------------------------------------------------------------===//
 
 LogicalResult GatheredBranchAttentionOp::verify() {
-  if (getDilationRate() < 1)
-    return emitOpError("'dilation_rate' = ")
-           << getDilationRate() << " must be at least 1";
+  int64_t rate = static_cast<int64_t>(getDilationRate());
+  if (rate < 1)
+    return emitOpError("'dilation_rate' = ") << rate << " must be at least 1";
   if (failed(verifyScale(*this, getScale())))
     return failure();
   SmallVector<Value> shaped = {getQuery(), getKey(), getValue(), getOutAcc(),
@@ -406,8 +407,8 @@ LogicalResult GatheredBranchAttentionOp::verify() {
       if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
           got != want)
         return emitOpError("'")
-               << name << "' dimension " << d << " (" << kDimNames[d]
-               << ") is " << got << " but 'query' has " << want;
+               << name << "' dimension " << d << " (" << kDimNames[d] << ") is "
+               << got << " but 'query' has " << want;
     }
   }
   auto keyType = cast<ShapedType>(getKey().getType());
@@ -419,10 +420,9 @@ LogicalResult GatheredBranchAttentionOp::verify() {
            << valueType.getDimSize(1) << " rows but 'key' has "
            << keyType.getDimSize(1);
   int64_t localRows = queryType.getDimSize(1);
-  if (!ShapedType::isDynamic(localRows) && localRows % getDilationRate() != 0)
+  if (!ShapedType::isDynamic(localRows) && localRows % rate != 0)
     return emitOpError("the local sequence length ")
-           << localRows << " must be a multiple of 'dilation_rate' = "
-           << getDilationRate();
+           << localRows << " must be a multiple of 'dilation_rate' = " << rate;
   Type accElt = cast<ShapedType>(inits[0].getType()).getElementType();
   return verifyLse(*this, "lse", inits[1].getType(), accElt, queryType,
                    "accumulator");

@@ -22,9 +22,8 @@ using namespace mlir::longnet;
 
 namespace {
 template <typename OpTy>
-struct DestinationOpInterface
-    : public DstBufferizableOpInterfaceExternalModel<
-          DestinationOpInterface<OpTy>, OpTy> {
+struct DestinationOpInterface : public DstBufferizableOpInterfaceExternalModel<
+                                    DestinationOpInterface<OpTy>, OpTy> {
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
                           const BufferizationOptions &options,
                           BufferizationState &state) const {

@@ -1,4 +1,5 @@
-//===- CostReport.cpp - Per-device costs of sequence parallelism -*- C++ -*-===//
+//===- CostReport.cpp - Per-device costs of sequence parallelism -*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //
@@ -10,10 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "longnet-runtime/Reference.h"
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 #include "longnet/Dialect/LongNet/Transforms/Utils.h"
-#include "longnet-runtime/Reference.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Support/Format.h"
@@ -128,10 +129,9 @@ static BranchCost computeBranchCost(const Problem &problem, int64_t devices,
   uint64_t m = uint64_t(l / r);
   uint64_t g = uint64_t(wEff / l);
   cost.groupSize = int64_t(g);
-  double pairs = problem.causal
-                     ? double(g - 1) * double(m) * double(m) +
-                           double(m) * (double(m) + 1.0) / 2.0
-                     : double(m) * double(g * m);
+  double pairs = problem.causal ? double(g - 1) * double(m) * double(m) +
+                                      double(m) * (double(m) + 1.0) / 2.0
+                                : double(m) * double(g * m);
   cost.flops = 4.0 * double(perRow) * pairs;
   uint64_t gatheredElements = 2 * perRow * g * m;
   uint64_t localElements = 2 * perRow * m;
@@ -215,8 +215,8 @@ static void printReport(raw_ostream &os, StringRef opName,
 
   if (firstUnsupported) {
     os << "  total: unsupported (branch (" << firstUnsupported->segmentLength
-       << ", " << firstUnsupported->dilationRate
-       << ") cannot be sharded over " << devices << " devices)\n";
+       << ", " << firstUnsupported->dilationRate << ") cannot be sharded over "
+       << devices << " devices)\n";
     return;
   }
   os << "  total flops per device: " << formatFlops(totalFlops) << "\n";
@@ -258,15 +258,15 @@ static FailureOr<Problem> getProblem(DilatedAttentionOp op, int64_t tokens,
     return failure();
   }
   Type elementType = queryType.getElementType();
-  return Problem{*b,
-                 *n,
-                 shape[2],
-                 shape[3],
-                 int64_t(elementType.getIntOrFloatBitWidth() / 8),
-                 int64_t(getAccumulatorType(elementType).getIntOrFloatBitWidth() /
-                         8),
-                 op.getCausal(),
-                 convertOffsetMode(op.getOffsetMode())};
+  return Problem{
+      *b,
+      *n,
+      shape[2],
+      shape[3],
+      int64_t(elementType.getIntOrFloatBitWidth() / 8),
+      int64_t(getAccumulatorType(elementType).getIntOrFloatBitWidth() / 8),
+      op.getCausal(),
+      convertOffsetMode(op.getOffsetMode())};
 }
 
 /// "longnet.dilated_attention #i in @f" (stable across file paths).
@@ -309,9 +309,8 @@ struct CostReportPass
 
   LogicalResult checkOptions() {
     auto fail = [&](StringRef option, int64_t value, StringRef bound) {
-      getOperation().emitError()
-          << "longnet-cost-report: option " << option << " = " << value
-          << " must be " << bound;
+      getOperation().emitError() << "longnet-cost-report: option " << option
+                                 << " = " << value << " must be " << bound;
       return failure();
     };
     if (devices < 1)

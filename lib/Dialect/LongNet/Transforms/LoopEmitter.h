@@ -9,6 +9,8 @@
 #ifndef LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
 #define LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
 
+#include "longnet/Dialect/LongNet/Transforms/Utils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -57,17 +59,7 @@ protected:
   template <typename Fn>
   SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
                              Fn body) {
-    auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
-    OpBuilder::InsertionGuard guard(b);
-    if (inits.empty())
-      b.setInsertionPoint(loop.getBody()->getTerminator());
-    else
-      b.setInsertionPointToStart(loop.getBody());
-    SmallVector<Value> yields =
-        body(loop.getInductionVar(), loop.getRegionIterArgs());
-    if (!inits.empty())
-      scf::YieldOp::create(b, loc, yields);
-    return SmallVector<Value>(loop.getResults());
+    return buildForLoop(b, loc, lb, ub, step, inits, body);
   }
 
   OpBuilder &b;

@@ -35,11 +35,17 @@ std::string elementSuffix(Type type) {
   return "f32";
 }
 
-/// The declaration of `name` with `type` at the start of `module`.
-func::FuncOp declare(ModuleOp module, StringRef name, FunctionType type,
-                     bool cInterface) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
-    return existing;
+/// The declaration of `name` with `type` at the start of `module`; an
+/// existing function of that name must have that type.
+FailureOr<func::FuncOp> declare(ModuleOp module, StringRef name,
+                                FunctionType type, bool cInterface) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name)) {
+    if (existing.getFunctionType() == type)
+      return existing;
+    return existing.emitOpError("has type ")
+           << existing.getFunctionType() << " but the runtime's @" << name
+           << " has type " << type;
+  }
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   auto fn = func::FuncOp::create(b, module.getLoc(), name, type);
   fn.setPrivate();
@@ -52,38 +58,44 @@ LogicalResult lowerAllGather(ModuleOp module, SegmentAllGatherOp op) {
   auto inputType = dyn_cast<MemRefType>(op.getInput().getType());
   auto initType = dyn_cast<MemRefType>(op.getInit().getType());
   if (!inputType || !initType)
-    return op.emitOpError("must be bufferized before longnet-lower-collectives");
+    return op.emitOpError(
+        "must be bufferized before longnet-lower-collectives");
   if (!inputType.getLayout().isIdentity() || !initType.getLayout().isIdentity())
     return op.emitOpError("needs contiguous (identity layout) buffers");
   Type element = inputType.getElementType();
-  auto dynamic = MemRefType::get(SmallVector<int64_t>(4, ShapedType::kDynamic),
-                                 element);
+  auto dynamic =
+      MemRefType::get(SmallVector<int64_t>(4, ShapedType::kDynamic), element);
   OpBuilder b(op);
   Type i64 = b.getI64Type();
-  func::FuncOp callee = declare(
+  FailureOr<func::FuncOp> callee = declare(
       module, "longnet_segment_all_gather_" + elementSuffix(element),
       b.getFunctionType({dynamic, dynamic, i64}, {}), /*cInterface=*/true);
+  if (failed(callee))
+    return failure();
   Location loc = op.getLoc();
   Value send = memref::CastOp::create(b, loc, dynamic, op.getInput());
   Value recv = memref::CastOp::create(b, loc, dynamic, op.getInit());
   Value group =
       arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(op.getGroupSize()));
-  func::CallOp::create(b, loc, callee, ValueRange{send, recv, group});
+  func::CallOp::create(b, loc, *callee, ValueRange{send, recv, group});
   op.erase();
   return success();
 }
 
-void lowerRank(ModuleOp module, ProcessRankOp op) {
+LogicalResult lowerRank(ModuleOp module, ProcessRankOp op) {
   OpBuilder b(op);
-  func::FuncOp callee =
+  FailureOr<func::FuncOp> callee =
       declare(module, "longnet_comm_rank",
               b.getFunctionType({}, {b.getI64Type()}), /*cInterface=*/false);
-  Value rank = func::CallOp::create(b, op.getLoc(), callee, ValueRange{})
-                   .getResult(0);
-  op.replaceAllUsesWith(arith::IndexCastOp::create(b, op.getLoc(),
-                                                   b.getIndexType(), rank)
-                            .getResult());
+  if (failed(callee))
+    return failure();
+  Value rank =
+      func::CallOp::create(b, op.getLoc(), *callee, ValueRange{}).getResult(0);
+  op.replaceAllUsesWith(
+      arith::IndexCastOp::create(b, op.getLoc(), b.getIndexType(), rank)
+          .getResult());
   op.erase();
+  return success();
 }
 
 struct LowerCollectivesPass
@@ -97,7 +109,8 @@ struct LowerCollectivesPass
     });
     for (Operation *op : ops) {
       if (auto rank = dyn_cast<ProcessRankOp>(op)) {
-        lowerRank(module, rank);
+        if (failed(lowerRank(module, rank)))
+          return signalPassFailure();
         continue;
       }
       if (failed(lowerAllGather(module, cast<SegmentAllGatherOp>(op))))

@@ -39,8 +39,8 @@ RankedTensorType localType(Type type, int64_t localRows) {
 }
 
 Value filled(OpBuilder &b, Location loc, RankedTensorType type, double value) {
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   Value scalar = arith::ConstantOp::create(
       b, loc, b.getFloatAttr(type.getElementType(), value));
   return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
@@ -86,11 +86,11 @@ struct ShardSequencePass
     std::optional<int64_t> seqLen;
     for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
       auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || tensor.getRank() != 4 || tensor.isDynamicDim(1))
+      if (!tensor || tensor.getRank() != 4 || !tensor.hasStaticShape())
         return fn.emitError("longnet-shard-sequence: argument ")
                << i << " of @" << fn.getSymName() << " has type " << type
-               << "; a sharded function takes [B, N, H, D] tensors with a "
-                  "static N";
+               << "; a sharded function takes [B, N, H, D] tensors of static "
+                  "shape";
       if (seqLen && *seqLen != tensor.getDimSize(1))
         return fn.emitError("longnet-shard-sequence: the arguments of @")
                << fn.getSymName() << " have different sequence lengths "
@@ -123,15 +123,15 @@ struct ShardSequencePass
   /// Checks every branch against the chunk length before anything changes.
   LogicalResult checkBranches(DilatedAttentionOp op, int64_t seqLen,
                               int64_t localRows) {
-    for (auto [i, pair] : llvm::enumerate(llvm::zip_equal(
-             op.getSegmentLengths(), op.getDilationRates()))) {
+    for (auto [i, pair] : llvm::enumerate(
+             llvm::zip_equal(op.getSegmentLengths(), op.getDilationRates()))) {
       auto [w, r] = pair;
       int64_t wEff = std::min(w, seqLen);
       auto error = [&, i = i, w = w, r = r]() {
         return op.emitOpError("branch ")
                << i << " (w = " << w << ", r = " << r << ") cannot be sharded "
-               << "exactly over " << static_cast<int64_t>(devices) << " devices (l = N / P = "
-               << localRows << "): ";
+               << "exactly over " << static_cast<int64_t>(devices)
+               << " devices (l = N / P = " << localRows << "): ";
       };
       if (wEff <= localRows) {
         if (localRows % wEff != 0)
@@ -171,8 +171,8 @@ struct ShardSequencePass
       if (wEff <= localRows) {
         branch = BranchAttentionOp::create(
             b, loc, TypeRange{outType, lseType}, op.getQuery(), op.getKey(),
-            op.getValue(), out, lse, wEff, r, op.getCausal(),
-            op.getScaleAttr(), op.getOffsetMode());
+            op.getValue(), out, lse, w, r, op.getCausal(), op.getScaleAttr(),
+            op.getOffsetMode());
       } else {
         int64_t group = wEff / localRows, perDevice = localRows / r;
         auto gather = [&](Value x) {
@@ -193,8 +193,8 @@ struct ShardSequencePass
         Value base = arith::MulIOp::create(
             b, loc, member, arith::ConstantIndexOp::create(b, loc, perDevice));
         branch = GatheredBranchAttentionOp::create(
-            b, loc, TypeRange{outType, lseType}, op.getQuery(), key, value,
-            out, lse, base, r, op.getCausal(), op.getScaleAttr(),
+            b, loc, TypeRange{outType, lseType}, op.getQuery(), key, value, out,
+            lse, base, r, op.getCausal(), op.getScaleAttr(),
             op.getOffsetMode());
       }
       out = branch->getResult(0);
@@ -241,9 +241,8 @@ struct ShardSequencePass
       shardOp(b, op, rank, *seqLen, localRows);
     }
     auto returnOp = cast<func::ReturnOp>(body.getTerminator());
-    fn.setFunctionType(FunctionType::get(fn.getContext(),
-                                         body.getArgumentTypes(),
-                                         returnOp.getOperandTypes()));
+    fn.setFunctionType(FunctionType::get(
+        fn.getContext(), body.getArgumentTypes(), returnOp.getOperandTypes()));
     return success();
   }
 

@@ -190,8 +190,7 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   Value segment = ivs[2], queryTile = ivs[3];
 
   // Rows of segment g selected for this head: g*w + o + i*r, i < numSel.
-  Value offset =
-      emitHeadOffset(b, loc, p.offsetMode, head, numHeads, rate);
+  Value offset = emitHeadOffset(b, loc, p.offsetMode, head, numHeads, rate);
   Value segStart = mul(segment, segLen);
   Value segSize = minIdx(segLen, sub(seqLen, segStart));
   Value hasRows =
@@ -340,8 +339,8 @@ void FlashEmitter::emitSoftmax(Value keyStart, Value numK) {
   // Only tiles that reach past the first query of the tile (the diagonal
   // ones) hold masked pairs: the others skip the per-element mask.
   Value lastKey = sub(add(keyStart, numK), idx(1));
-  Value onDiagonal = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::ugt, lastKey, inKeySpace(qStart));
+  Value onDiagonal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                           lastKey, inKeySpace(qStart));
   auto ifOp = scf::IfOp::create(b, loc, onDiagonal, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
@@ -356,10 +355,9 @@ void FlashEmitter::emitSoftmaxRows(Value keyStart, Value numK, bool mask) {
   Value negInfVec = splat(negInf());
   forLoop(zero, numQPadded, idx(tiles.lanes), {}, [&](Value i, ValueRange) {
     // Sequence-independent selected indices of these queries.
-    Value queries = add(
-        vector::BroadcastOp::create(b, loc, indexVec,
-                                    inKeySpace(add(qStart, i))),
-        vector::StepOp::create(b, loc, indexVec));
+    Value queries = add(vector::BroadcastOp::create(b, loc, indexVec,
+                                                    inKeySpace(add(qStart, i))),
+                        vector::StepOp::create(b, loc, indexVec));
     auto masked = [&](Value j, Value s) -> Value {
       if (!mask)
         return s;
@@ -519,7 +517,7 @@ struct TileAttentionPass
       LogicalResult result =
           TypeSwitch<Operation *, LogicalResult>(op)
               .Case<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(
-                                     [&](auto typed) { return lower(typed); });
+                  [&](auto typed) { return lower(typed); });
       if (failed(result))
         return signalPassFailure();
     }

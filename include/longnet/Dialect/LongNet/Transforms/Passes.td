@@ -220,10 +220,11 @@ def LongNetCostReport : Pass<"longnet-cost-report", "::mlir::ModuleOp"> {
 def LongNetShardSequence : Pass<"longnet-shard-sequence", "ModuleOp"> {
   let summary = "Rewrite functions over N tokens into the per-device function over N/P";
   let description = [{
-    Sequence parallelism (SPEC.md, section 3.1). Every public function whose
-    body holds only `longnet.dilated_attention` ops on its `[B, N, H, D]`
-    arguments becomes the function one of P devices runs on its chunk of
-    `l = N / P` tokens (rank p from `longnet.process_rank`):
+    Sequence parallelism (SPEC.md, section 3.1). Every function with
+    `longnet.dilated_attention` ops (and nothing else, on its
+    `[B, N, H, D]` arguments of static shape) becomes the function one of P
+    devices runs on its chunk of `l = N / P` tokens (rank p from
+    `longnet.process_rank`):
 
     * a branch with `w_eff = min(w, N) <= l` (l a multiple of w_eff) is
       local: a `longnet.branch_attention` on the chunk;

@@ -11,6 +11,7 @@
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
@@ -32,6 +33,25 @@ Value convertTensor(OpBuilder &b, Location loc, Value value, Type targetType);
 /// over contiguous columns of B and C and LLVM vectorises it. Leaves `op`
 /// alone when it cannot be generalised.
 void interchangeMatmulLoops(RewriterBase &rewriter, linalg::LinalgOp op);
+
+/// Builds an scf.for from `lb` to `ub` by `step` carrying `inits` at the
+/// builder's insertion point; `body(iv, iterArgs)` emits the body and returns
+/// the values to yield (ignored without inits). Returns the loop's results.
+template <typename Fn>
+SmallVector<Value> buildForLoop(OpBuilder &b, Location loc, Value lb, Value ub,
+                                Value step, ValueRange inits, Fn body) {
+  auto loop = scf::ForOp::create(b, loc, lb, ub, step, inits);
+  OpBuilder::InsertionGuard guard(b);
+  if (inits.empty())
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+  else
+    b.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> yields =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  if (!inits.empty())
+    scf::YieldOp::create(b, loc, yields);
+  return SmallVector<Value>(loop.getResults());
+}
 
 /// What one bufferized flash op (longnet.branch_attention, or dense
 /// longnet.attention as the branch w = N, r = 1) asks for, independent of
