@@ -40,6 +40,7 @@
 #include "llvm/Support/WithColor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 using namespace longnet;
@@ -529,10 +530,36 @@ llvm::Expected<OwningOpRef<ModuleOp>> shardModule(ModuleOp module,
   return std::move(sharded);
 }
 
+/// --backend=cuda: one GPU per rank (the node-local rank's), and NCCL for
+/// the collectives, bootstrapped over MPI (rank 0's unique id broadcast).
+llvm::Error initNcclForRank(int rank, int size) {
+  int count = 0;
+  if (llvm::Error error =
+          checkComm(lnrt_device_count(&count), "--backend=cuda"))
+    return error;
+  if (count == 0)
+    return makeError("--backend=cuda: no CUDA device");
+  const char *local = std::getenv("OMPI_COMM_WORLD_LOCAL_RANK");
+  int localRank = local ? std::atoi(local) : rank;
+  if (llvm::Error error = checkComm(lnrt_set_device(localRank % count),
+                                    "--backend=cuda: selecting the device"))
+    return error;
+  char id[LNRT_NCCL_UNIQUE_ID_BYTES] = {};
+  if (rank == 0)
+    if (llvm::Error error =
+            checkComm(lnrt_nccl_get_unique_id(id), "--backend=cuda: NCCL"))
+      return error;
+  if (llvm::Error error = checkComm(lnrt_comm_broadcast(id, sizeof(id), 0),
+                                    "--backend=cuda: sending the NCCL id"))
+    return error;
+  return checkComm(lnrt_comm_init_nccl(id, rank, size, /*timeoutSeconds=*/0),
+                   "--backend=cuda: NCCL");
+}
+
 /// `mpirun -np P longnet-run --shard-sequence`: every rank runs the sharded
 /// entry on its chunk; rank 0 assembles the results, writes and checks them.
 llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
-                           ArrayRef<HostTensor> inputs) {
+                           ArrayRef<HostTensor> inputs, const char *argv0) {
   int rank = 0, size = 1;
   if (llvm::Error error = checkComm(lnrt_comm_rank(&rank), "--shard-sequence"))
     return error;
@@ -551,13 +578,39 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
   for (const HostTensor &input : inputs)
     chunks.push_back(takeChunk(input, rank, size));
 
-  auto compiled = CompiledEntry::compile(
-      **sharded, *localSignature, entryName, *makePipelineOptions(false),
-      getSharedLibraries(), "the sharded module");
-  if (!compiled)
-    return compiled.takeError();
+  // The sharded entry for the CPU (JIT) or the GPU (a compiled library with
+  // NCCL collectives).
+  std::unique_ptr<CompiledEntry> onCpu;
+  std::unique_ptr<CudaEntry> onGpu;
+  if (backend == Backend::CUDA) {
+    if (llvm::Error error = initNcclForRank(rank, size))
+      return error;
+    auto compiled = compileForCuda(**sharded, *localSignature, argv0);
+    if (!compiled)
+      return compiled.takeError();
+    onGpu = std::move(*compiled);
+  } else {
+    auto compiled = CompiledEntry::compile(
+        **sharded, *localSignature, entryName, *makePipelineOptions(false),
+        getSharedLibraries(), "the sharded module");
+    if (!compiled)
+      return compiled.takeError();
+    onCpu = std::move(*compiled);
+  }
+  auto callChunks =
+      [&](double *seconds) -> llvm::Expected<SmallVector<HostTensor>> {
+    if (onCpu)
+      return onCpu->call(chunks, seconds);
+    auto start = std::chrono::steady_clock::now();
+    auto results = onGpu->call(chunks);
+    if (seconds)
+      *seconds = std::chrono::duration<double>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+    return results;
+  };
   lnrt_comm_reset_counters();
-  auto results = (*compiled)->call(chunks);
+  auto results = callChunks(nullptr);
   if (!results)
     return results.takeError();
   if (llvm::Error error =
@@ -604,7 +657,7 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
   for (unsigned run = 0; run <= benchRuns; ++run) {
     lnrt_comm_barrier();
     double seconds = 0.0;
-    auto again = (*compiled)->call(chunks, &seconds);
+    auto again = callChunks(&seconds);
     if (!again)
       return again.takeError();
     // A call ends when the slowest rank ends.
@@ -641,13 +694,8 @@ llvm::Error runTool(MLIRContext &context, const char *argv0) {
   if (llvm::Error error = checkAttentionShapes(*entry, *inputs))
     return error;
   AttentionCost cost = countAttentionCost(*entry, *inputs);
-  if (shardSequence) {
-    if (backend == Backend::CUDA)
-      return makeError("--shard-sequence runs on the CPU backend (MPI); "
-                       "--backend=cuda with NCCL is not wired into longnet-run "
-                       "yet");
-    return runShardedTool(**module, *signature, *inputs);
-  }
+  if (shardSequence)
+    return runShardedTool(**module, *signature, *inputs, argv0);
   if (backend == Backend::CUDA)
     return runCudaTool(**module, *signature, *inputs, cost, argv0);
 
