@@ -11,10 +11,16 @@
 // RUN: %ptxas -v --gpu-name sm_80 %t/sm80/k3.ptx -o %t/sm80/k3.cubin 2>&1 | FileCheck %s --implicit-check-not="{{[1-9][0-9]*}} bytes spill"
 // RUN: longnet-opt %s -split-input-file --longnet-lower-to-nvvm="chip=sm_90 format=isa" -o %t/sm90.mlir
 // RUN: %python %S/extract-ptx.py %t/sm90.mlir %t/sm90 | FileCheck %s --check-prefix=EXTRACT
+// RUN: FileCheck %s --check-prefix=HINT < %t/sm90/k0.ptx
 // RUN: %ptxas -v --gpu-name sm_90 %t/sm90/k0.ptx -o %t/sm90/k0.cubin 2>&1 | FileCheck %s --implicit-check-not="{{[1-9][0-9]*}} bytes spill"
 // RUN: %ptxas -v --gpu-name sm_90 %t/sm90/k1.ptx -o %t/sm90/k1.cubin 2>&1 | FileCheck %s --implicit-check-not="{{[1-9][0-9]*}} bytes spill"
 // RUN: %ptxas -v --gpu-name sm_90 %t/sm90/k2.ptx -o %t/sm90/k2.cubin 2>&1 | FileCheck %s --implicit-check-not="{{[1-9][0-9]*}} bytes spill"
 // RUN: %ptxas -v --gpu-name sm_90 %t/sm90/k3.ptx -o %t/sm90/k3.cubin 2>&1 | FileCheck %s --implicit-check-not="{{[1-9][0-9]*}} bytes spill"
+
+// The flash kernels carry their occupancy (nvvm.minctasm): 4 blocks per SM
+// at D = 64.
+// HINT: .maxntid 128, 1, 1
+// HINT-NEXT: .minnctapersm 4
 
 // One PTX module per model (the kernels are merged).
 // EXTRACT: extracted 4 kernels

@@ -748,7 +748,10 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
       memref::StoreOp::create(b, loc, zeroAcc, acc, d);
       return SmallVector<Value>();
     });
-    Value keyEnd = p.causal ? add(inKeySpace(rows, query), one) : rows.numKeys;
+    // Clamped like the tensor-core kernel: query_base is a runtime value.
+    Value keyEnd = p.causal
+                       ? minU(rows.numKeys, add(inKeySpace(rows, query), one))
+                       : rows.numKeys;
     Value negInf = fconst(accType, -std::numeric_limits<double>::infinity());
     SmallVector<Value> ml = forLoop(
         zero, keyEnd, one, ValueRange{negInf, zeroAcc},

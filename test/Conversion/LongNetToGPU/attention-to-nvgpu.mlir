@@ -167,8 +167,9 @@ func.func @branch_bf16(%q: memref<1x256x2x64xbf16>, %k: memref<1x256x2x64xbf16>,
 // CHECK: %[[QUERY:.*]] = arith.addi %{{.*}}, %[[TX]] : index
 // CHECK: %[[Q_BUF:.*]] = memref.alloca() : memref<16xf32>
 // CHECK-NEXT: %[[ACC:.*]] = memref.alloca() : memref<16xf32>
-// Causal: keys 0 .. query.
-// CHECK: %[[KEY_END:.*]] = arith.addi %[[QUERY]], %{{.*}} : index
+// Causal: keys 0 .. query (clamped to the number of keys).
+// CHECK: %[[PAST_QUERY:.*]] = arith.addi %[[QUERY]], %{{.*}} : index
+// CHECK: %[[KEY_END:.*]] = arith.minui %{{.*}}, %[[PAST_QUERY]] : index
 // CHECK: %{{.*}}:2 = scf.for %{{.*}} = %{{.*}} to %[[KEY_END]] step %{{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (f32, f32) {
 // CHECK: memref.load %[[Q_BUF]]
 // CHECK: math.exp
