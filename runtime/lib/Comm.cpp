@@ -103,8 +103,7 @@ Outcome checkGather(const lnrt_memref4 *send, const lnrt_memref4 *recv,
     return fail(problem);
   if (groupSize < 1 || groupSize > worldSize || worldSize % groupSize != 0)
     return fail("group size " + std::to_string(groupSize) +
-                " does not divide the " + std::to_string(worldSize) +
-                " ranks");
+                " does not divide the " + std::to_string(worldSize) + " ranks");
   int64_t expected[4] = {send->sizes[0], groupSize * send->sizes[1],
                          send->sizes[2], send->sizes[3]};
   if (!std::equal(expected, expected + 4, recv->sizes))
@@ -150,10 +149,9 @@ Outcome copyLocally(const SegmentGather &gather, lnrt_memory memory) {
   }
   if (Outcome entered = enterContext(); !entered)
     return entered;
-  return LONGNET_CU_CALL(cuMemcpyAsync,
-                         reinterpret_cast<CUdeviceptr>(gather.recv),
-                         reinterpret_cast<CUdeviceptr>(gather.send), bytes,
-                         currentStream());
+  return LONGNET_CU_CALL(
+      cuMemcpyAsync, reinterpret_cast<CUdeviceptr>(gather.recv),
+      reinterpret_cast<CUdeviceptr>(gather.send), bytes, currentStream());
 }
 
 void segmentAllGather(const char *function, lnrt_dtype dtype,
@@ -176,8 +174,8 @@ void segmentAllGather(const char *function, lnrt_dtype dtype,
     poisonReceiveBuffer(recv, elementBytes, memory);
     return;
   }
-  comm.bytesReceived += uint64_t(gather.groupSize - 1) * gather.batch *
-                        gather.blockBytes;
+  comm.bytesReceived +=
+      uint64_t(gather.groupSize - 1) * gather.batch * gather.blockBytes;
 }
 
 /// Installs a backend that `create` makes, unless one is installed.

@@ -96,9 +96,10 @@ public:
       return outcome;
     for (size_t b = 0; b < gather.batch; ++b)
       for (size_t k = 0; k < size_t(gather.groupSize); ++k)
-        std::memcpy(gather.recv + (b * gather.groupSize + k) * gather.blockBytes,
-                    gathered.data() + (k * gather.batch + b) * gather.blockBytes,
-                    gather.blockBytes);
+        std::memcpy(
+            gather.recv + (b * gather.groupSize + k) * gather.blockBytes,
+            gathered.data() + (k * gather.batch + b) * gather.blockBytes,
+            gather.blockBytes);
     return Outcome::success();
   }
 

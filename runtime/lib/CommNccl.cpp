@@ -124,14 +124,14 @@ public:
     ncclResult_t result = nccl.ncclCommInitRankConfig(
         &comm, size, const_cast<ncclUniqueId &>(id), rank, &config);
     if (result != ncclSuccess && result != ncclInProgress) {
-      Outcome failed = ncclFailure(nccl, "ncclCommInitRankConfig", result,
-                                   comm);
+      Outcome failed =
+          ncclFailure(nccl, "ncclCommInitRankConfig", result, comm);
       if (comm)
         nccl.ncclCommAbort(comm);
       return failed;
     }
-    Outcome ready = waitReady(nccl, comm, "ncclCommInitRankConfig",
-                              timeoutSeconds);
+    Outcome ready =
+        waitReady(nccl, comm, "ncclCommInitRankConfig", timeoutSeconds);
     if (!ready)
       nccl.ncclCommAbort(comm);
     return ready;
@@ -180,11 +180,12 @@ public:
     char *local = gathered.pointer() + bytes * size_t(sizeValue);
     if (Outcome copied = copy(local, send, bytes); !copied)
       return copied;
-    if (Outcome done =
-            runCollective(world, "ncclAllGather", [&](CUstream stream) {
-              return nccl.ncclAllGather(local, gathered.pointer(), bytes,
-                                        ncclInt8, world, stream);
-            });
+    if (Outcome done = runCollective(world, "ncclAllGather",
+                                     [&](CUstream stream) {
+                                       return nccl.ncclAllGather(
+                                           local, gathered.pointer(), bytes,
+                                           ncclInt8, world, stream);
+                                     });
         !done)
       return done;
     if (rankValue != 0)
@@ -200,8 +201,9 @@ public:
       return staged.allocated;
     if (Outcome copied = copy(staged.pointer(), buf, bytes); !copied)
       return copied;
-    if (Outcome done =
-            runCollective(world, "ncclBroadcast", [&](CUstream stream) {
+    if (Outcome done = runCollective(
+            world, "ncclBroadcast",
+            [&](CUstream stream) {
               return nccl.ncclBroadcast(staged.pointer(), staged.pointer(),
                                         bytes, ncclInt8, root, world, stream);
             });
@@ -246,8 +248,8 @@ private:
 
   static Outcome ncclFailure(const Nccl &nccl, const char *call,
                              ncclResult_t result, ncclComm_t comm) {
-    std::string message = std::string(call) + " failed: " +
-                          nccl.ncclGetErrorString(result);
+    std::string message =
+        std::string(call) + " failed: " + nccl.ncclGetErrorString(result);
     const char *detail = nccl.ncclGetLastError(comm);
     if (detail && *detail)
       message += std::string(" (") + detail + ")";
@@ -299,8 +301,8 @@ private:
     if (!stream && extras.cuCtxSynchronize)
       // Without a current stream the model's kernels ran on streams of
       // their own: finish them before the legacy stream reads their output.
-      if (Outcome synced = checkResult(extras.cuCtxSynchronize(),
-                                       "cuCtxSynchronize");
+      if (Outcome synced =
+              checkResult(extras.cuCtxSynchronize(), "cuCtxSynchronize");
           !synced)
         return synced;
     nccl.ncclGroupStart();
@@ -388,8 +390,8 @@ private:
                                              rankValue, &comm, &config);
     if (result != ncclSuccess && result != ncclInProgress)
       return abortAll(ncclFailure(nccl, "ncclCommSplit", result, world));
-    double limit = timeoutSeconds < 0 ? defaultCommTimeoutSeconds()
-                                      : timeoutSeconds;
+    double limit =
+        timeoutSeconds < 0 ? defaultCommTimeoutSeconds() : timeoutSeconds;
     if (Outcome ready = waitReady(nccl, world, "ncclCommSplit", limit);
         !ready) {
       if (comm)

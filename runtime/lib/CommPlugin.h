@@ -39,8 +39,7 @@ typedef struct longnet_mpi_plugin_table {
                            void *recv, double timeoutSeconds,
                            longnet_comm_error *error);
   lnrt_status (*gatherToRoot)(const void *send, size_t bytes, void *recv,
-                              double timeoutSeconds,
-                              longnet_comm_error *error);
+                              double timeoutSeconds, longnet_comm_error *error);
   lnrt_status (*broadcast)(void *buf, size_t bytes, int root,
                            double timeoutSeconds, longnet_comm_error *error);
   lnrt_status (*barrier)(double timeoutSeconds, longnet_comm_error *error);

@@ -168,14 +168,14 @@ lnrt_status groupCommunicator(int groupSize, double timeoutSeconds,
   // MPI_Comm_split blocks until every rank calls it: meet at a barrier with
   // a deadline first, so that a missing rank cannot hang the split.
   Staging none(0);
-  if (lnrt_status status = runCollective(
-          "MPI_Ibarrier", timeoutSeconds, none, error,
-          [](MPI_Request &request) {
-            return MPI_Ibarrier(state.world, &request);
-          }))
+  if (lnrt_status status = runCollective("MPI_Ibarrier", timeoutSeconds, none,
+                                         error, [](MPI_Request &request) {
+                                           return MPI_Ibarrier(state.world,
+                                                               &request);
+                                         }))
     return status;
-  if (int code = MPI_Comm_split(state.world, state.rank / groupSize,
-                                state.rank, &comm))
+  if (int code = MPI_Comm_split(state.world, state.rank / groupSize, state.rank,
+                                &comm))
     return failCall(error, "MPI_Comm_split", code);
   if (int code = MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN))
     return failCall(error, "MPI_Comm_set_errhandler", code);
@@ -194,8 +194,8 @@ lnrt_status init(int *argc, char ***argv, int *rank, int *size,
   MPI_Initialized(&initialised);
   if (!initialised) {
     int provided = 0;
-    if (int code = MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED,
-                                   &provided))
+    if (int code =
+            MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided))
       return fail(error, LNRT_ERROR_COMM,
                   "MPI_Init_thread failed: " + describe(code));
     state.initialisedMpi = true;
@@ -212,9 +212,8 @@ lnrt_status init(int *argc, char ***argv, int *rank, int *size,
   return LNRT_SUCCESS;
 }
 
-lnrt_status allGather(int groupSize, const void *send, size_t bytes,
-                      void *recv, double timeoutSeconds,
-                      longnet_comm_error *error) {
+lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
+                      double timeoutSeconds, longnet_comm_error *error) {
   if (lnrt_status status = checkUsable(error))
     return status;
   if (groupSize < 1 || state.size % groupSize != 0)
@@ -236,9 +235,8 @@ lnrt_status allGather(int groupSize, const void *send, size_t bytes,
   if (lnrt_status status = runCollective(
           "MPI_Iallgather", timeoutSeconds, staging, error,
           [&](MPI_Request &request) {
-            return MPI_Iallgather(staging.data, type.count, type.type,
-                                  gathered, type.count, type.type, comm,
-                                  &request);
+            return MPI_Iallgather(staging.data, type.count, type.type, gathered,
+                                  type.count, type.type, comm, &request);
           }))
     return status;
   std::memcpy(recv, gathered, bytes * size_t(groupSize));
@@ -278,12 +276,12 @@ lnrt_status broadcast(void *buf, size_t bytes, int root, double timeoutSeconds,
     return status;
   Staging staging(bytes);
   std::memcpy(staging.data, buf, bytes);
-  if (lnrt_status status = runCollective(
-          "MPI_Ibcast", timeoutSeconds, staging, error,
-          [&](MPI_Request &request) {
-            return MPI_Ibcast(staging.data, type.count, type.type, root,
-                              state.world, &request);
-          }))
+  if (lnrt_status status =
+          runCollective("MPI_Ibcast", timeoutSeconds, staging, error,
+                        [&](MPI_Request &request) {
+                          return MPI_Ibcast(staging.data, type.count, type.type,
+                                            root, state.world, &request);
+                        }))
     return status;
   std::memcpy(buf, staging.data, bytes);
   return LNRT_SUCCESS;
@@ -293,10 +291,9 @@ lnrt_status barrier(double timeoutSeconds, longnet_comm_error *error) {
   if (lnrt_status status = checkUsable(error))
     return status;
   Staging none(0);
-  return runCollective("MPI_Ibarrier", timeoutSeconds, none, error,
-                       [](MPI_Request &request) {
-                         return MPI_Ibarrier(state.world, &request);
-                       });
+  return runCollective(
+      "MPI_Ibarrier", timeoutSeconds, none, error,
+      [](MPI_Request &request) { return MPI_Ibarrier(state.world, &request); });
 }
 
 lnrt_status finalize(longnet_comm_error *error) {
@@ -322,13 +319,19 @@ lnrt_status finalize(longnet_comm_error *error) {
 }
 
 const longnet_mpi_plugin_table table = {
-    LONGNET_MPI_PLUGIN_VERSION, init, allGather, gatherToRoot, broadcast,
-    barrier, finalize,
+    LONGNET_MPI_PLUGIN_VERSION,
+    init,
+    allGather,
+    gatherToRoot,
+    broadcast,
+    barrier,
+    finalize,
 };
 
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const longnet_mpi_plugin_table *
+extern "C" __attribute__((visibility("default")))
+const longnet_mpi_plugin_table *
 longnet_mpi_plugin(void) {
   return &table;
 }

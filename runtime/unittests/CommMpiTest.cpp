@@ -66,8 +66,8 @@ using GatherFn = void (*)(lnrt_memref4 *, lnrt_memref4 *, int64_t);
 template <typename T>
 void testAllGather(const char *type, GatherFn gatherFn, int g, int64_t B) {
   const int64_t m = 3, H = 2, D = 4;
-  std::string what = std::string(type) + " g=" + std::to_string(g) +
-                     " B=" + std::to_string(B);
+  std::string what =
+      std::string(type) + " g=" + std::to_string(g) + " B=" + std::to_string(B);
   std::vector<T> send(B * m * H * D);
   for (int64_t b = 0; b < B; ++b)
     for (int64_t t = 0; t < m; ++t)

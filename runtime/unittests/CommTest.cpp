@@ -134,8 +134,9 @@ TEST_F(CommTest, GroupLargerThanWorldFailsWithNaN) {
   lnrt_memref4 recvRef = describe(recv, {1, 4, 1, 2});
   _mlir_ciface_longnet_segment_all_gather_f64(&sendRef, &recvRef, 2);
   EXPECT_EQ(lnrt_check_cuda_error(), LNRT_ERROR_INVALID_ARGUMENT);
-  EXPECT_PRED2(contains, lastError(), "longnet_segment_all_gather_f64: group "
-                                     "size 2 does not divide the 1 ranks");
+  EXPECT_PRED2(contains, lastError(),
+               "longnet_segment_all_gather_f64: group "
+               "size 2 does not divide the 1 ranks");
   for (double value : recv)
     EXPECT_TRUE(std::isnan(value));
 }
@@ -178,8 +179,9 @@ TEST_F(CommTest, NullDescriptorFails) {
 TEST_F(CommTest, MissingMpiPluginIsNotFound) {
   ScopedEnv plugin("LONGNET_COMM_MPI_LIBRARY", "/nonexistent/libplugin.so");
   EXPECT_EQ(lnrt_comm_init_mpi(nullptr, nullptr), LNRT_ERROR_NOT_FOUND);
-  EXPECT_PRED2(contains, lastError(), "MPI support not available: cannot load "
-                                     "/nonexistent/libplugin.so");
+  EXPECT_PRED2(contains, lastError(),
+               "MPI support not available: cannot load "
+               "/nonexistent/libplugin.so");
   int size = 0;
   EXPECT_EQ(lnrt_comm_size(&size), LNRT_SUCCESS);
   EXPECT_EQ(size, 1);
@@ -195,8 +197,9 @@ TEST_F(CommTest, MissingNcclIsNotFound) {
   ScopedEnv nccl("LONGNET_NCCL_LIBRARY", "/nonexistent/libnccl.so.2");
   char id[LNRT_NCCL_UNIQUE_ID_BYTES] = {0};
   EXPECT_EQ(lnrt_nccl_get_unique_id(id), LNRT_ERROR_NOT_FOUND);
-  EXPECT_PRED2(contains, lastError(), "NCCL support not available: cannot "
-                                     "load /nonexistent/libnccl.so.2");
+  EXPECT_PRED2(contains, lastError(),
+               "NCCL support not available: cannot "
+               "load /nonexistent/libnccl.so.2");
   EXPECT_EQ(lnrt_comm_init_nccl(id, 0, 1, 0), LNRT_ERROR_NOT_FOUND);
 }
 
@@ -209,8 +212,7 @@ TEST_F(CommTest, NcclWithoutSymbolsIsNotFound) {
 
 TEST_F(CommTest, NcclInitChecksRanks) {
   char id[LNRT_NCCL_UNIQUE_ID_BYTES] = {0};
-  EXPECT_EQ(lnrt_comm_init_nccl(nullptr, 0, 1, 0),
-            LNRT_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(lnrt_comm_init_nccl(nullptr, 0, 1, 0), LNRT_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(lnrt_comm_init_nccl(id, 2, 2, 0), LNRT_ERROR_INVALID_ARGUMENT);
   EXPECT_PRED2(contains, lastError(), "rank 2 of 2 ranks");
   EXPECT_EQ(lnrt_comm_init_nccl(id, 0, 0, 0), LNRT_ERROR_INVALID_ARGUMENT);

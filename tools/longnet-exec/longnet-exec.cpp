@@ -596,8 +596,8 @@ void checkWithReference(Model &model, const Options &options,
     bool passes = nans == 0 && refNans == 0 && violations == 0;
     // As longnet-run: the largest error relative to the largest reference
     // magnitude (elementwise ratios blow up at values near 0).
-    double maxRel = maxRef > 0.0 ? maxAbs / maxRef
-                                 : (maxAbs == 0.0 ? 0.0 : INFINITY);
+    double maxRel =
+        maxRef > 0.0 ? maxAbs / maxRef : (maxAbs == 0.0 ? 0.0 : INFINITY);
     std::printf("check result %zu: max abs error %.3e, max rel error %.3e",
                 index, maxAbs, maxRel);
     if (nans || refNans)

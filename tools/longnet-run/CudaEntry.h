@@ -1,4 +1,5 @@
-//===- CudaEntry.h - An entry compiled for the GPU and run by lnrt -*- C++ -*-===//
+//===- CudaEntry.h - An entry compiled for the GPU and run by lnrt -*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

@@ -1,4 +1,5 @@
-//===- ModelCompiler.h - Model IR to a self-contained shared library -*- C++ -*-===//
+//===- ModelCompiler.h - Model IR to a self-contained shared library -*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

@@ -1,4 +1,5 @@
-//===- Passes.h - LongNet conversion passes ----------------------*- C++ -*-===//
+//===- Passes.h - LongNet conversion passes ----------------------*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //

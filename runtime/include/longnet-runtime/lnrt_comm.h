@@ -1,4 +1,5 @@
-/*===- lnrt_comm.h - Sequence-parallel collectives -----------------*- C -*-===*\
+/*===- lnrt_comm.h - Sequence-parallel collectives -----------------*- C
+-*-===*\
 |*                                                                            *|
 |* Part of the longnet-mlir project.                                          *|
 |*                                                                            *|
@@ -110,22 +111,17 @@ LNRT_EXPORT int64_t longnet_comm_rank(void);
 /// backend) or device memory (NCCL; on the thread's current stream). A
 /// failure never aborts: it becomes the error that lnrt_check_cuda_error()
 /// returns (and that fails lnrt_model_call), and host recv is set to NaN.
-LNRT_EXPORT void
-_mlir_ciface_longnet_segment_all_gather_f16(lnrt_memref4 *send,
-                                            lnrt_memref4 *recv,
-                                            int64_t groupSize);
-LNRT_EXPORT void
-_mlir_ciface_longnet_segment_all_gather_bf16(lnrt_memref4 *send,
-                                             lnrt_memref4 *recv,
-                                             int64_t groupSize);
-LNRT_EXPORT void
-_mlir_ciface_longnet_segment_all_gather_f32(lnrt_memref4 *send,
-                                            lnrt_memref4 *recv,
-                                            int64_t groupSize);
-LNRT_EXPORT void
-_mlir_ciface_longnet_segment_all_gather_f64(lnrt_memref4 *send,
-                                            lnrt_memref4 *recv,
-                                            int64_t groupSize);
+LNRT_EXPORT void _mlir_ciface_longnet_segment_all_gather_f16(lnrt_memref4 *send,
+                                                             lnrt_memref4 *recv,
+                                                             int64_t groupSize);
+LNRT_EXPORT void _mlir_ciface_longnet_segment_all_gather_bf16(
+    lnrt_memref4 *send, lnrt_memref4 *recv, int64_t groupSize);
+LNRT_EXPORT void _mlir_ciface_longnet_segment_all_gather_f32(lnrt_memref4 *send,
+                                                             lnrt_memref4 *recv,
+                                                             int64_t groupSize);
+LNRT_EXPORT void _mlir_ciface_longnet_segment_all_gather_f64(lnrt_memref4 *send,
+                                                             lnrt_memref4 *recv,
+                                                             int64_t groupSize);
 
 #ifdef __cplusplus
 }
