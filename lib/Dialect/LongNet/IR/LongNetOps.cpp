@@ -98,20 +98,30 @@ static LogicalResult verifyAttentionOperand(Operation *op, StringRef name,
   return success();
 }
 
+/// Checks that the static dimensions `dims` of `type` (operand `name`) agree
+/// with those of `reference` (operand `referenceName`).
+static LogicalResult verifyDimsMatch(Operation *op, StringRef name,
+                                     ShapedType type, StringRef referenceName,
+                                     ShapedType reference,
+                                     ArrayRef<unsigned> dims) {
+  for (unsigned d : dims) {
+    int64_t got = type.getDimSize(d), want = reference.getDimSize(d);
+    if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
+        got != want)
+      return op->emitOpError("'")
+             << name << "' dimension " << d << " (" << kDimNames[d] << ") is "
+             << got << " but '" << referenceName << "' has " << want;
+  }
+  return success();
+}
+
 /// Checks that the first `numDims` static dimensions of `type` agree with
 /// those of the query.
 static LogicalResult verifyMatchesQuery(Operation *op, StringRef name,
                                         ShapedType type, ShapedType queryType,
                                         unsigned numDims) {
-  for (unsigned d = 0; d < numDims; ++d) {
-    int64_t got = type.getDimSize(d), want = queryType.getDimSize(d);
-    if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
-        got != want)
-      return op->emitOpError("'")
-             << name << "' dimension " << d << " (" << kDimNames[d] << ") is "
-             << got << " but 'query' has " << want;
-  }
-  return success();
+  SmallVector<unsigned> dims = llvm::to_vector(llvm::seq(0u, numDims));
+  return verifyDimsMatch(op, name, type, "query", queryType, dims);
 }
 
 /// Checks query, key, value (and `extra` rank-4 values named alike) for rank,
@@ -334,14 +344,9 @@ LogicalResult SegmentAllGatherOp::verify() {
     return emitOpError("'init' element type ")
            << init.getElementType() << " differs from 'input' element type "
            << input.getElementType();
-  for (unsigned d : {0u, 2u, 3u}) {
-    int64_t got = init.getDimSize(d), want = input.getDimSize(d);
-    if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
-        got != want)
-      return emitOpError("'init' dimension ")
-             << d << " (" << kDimNames[d] << ") is " << got
-             << " but 'input' has " << want;
-  }
+  // B, H and D agree; N is gathered.
+  if (failed(verifyDimsMatch(*this, "init", init, "input", input, {0, 2, 3})))
+    return failure();
   int64_t rows = input.getDimSize(1), gathered = init.getDimSize(1);
   if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(gathered) &&
       gathered != groupSize * rows)
@@ -402,14 +407,9 @@ LogicalResult GatheredBranchAttentionOp::verify() {
              << name << "' element type " << type.getElementType()
              << " differs from 'query' element type "
              << queryType.getElementType();
-    for (unsigned d : {0u, 2u, 3u}) {
-      int64_t got = type.getDimSize(d), want = queryType.getDimSize(d);
-      if (!ShapedType::isDynamic(got) && !ShapedType::isDynamic(want) &&
-          got != want)
-        return emitOpError("'")
-               << name << "' dimension " << d << " (" << kDimNames[d] << ") is "
-               << got << " but 'query' has " << want;
-    }
+    if (failed(
+            verifyDimsMatch(*this, name, type, "query", queryType, {0, 2, 3})))
+      return failure();
   }
   auto keyType = cast<ShapedType>(getKey().getType());
   auto valueType = cast<ShapedType>(getValue().getType());
