@@ -478,21 +478,38 @@ llvm::Error checkComm(lnrt_status status, StringRef what) {
   return makeError(what + ": " + lnrt_get_last_error());
 }
 
+/// Bytes of one position along dimension 1 of a [B, N, ...] tensor.
+size_t bytesPerPosition(const HostTensor &tensor) {
+  size_t bytes = npy::elementSize(tensor.getElementType());
+  for (int64_t dim : tensor.getShape().drop_front(2))
+    bytes *= size_t(dim);
+  return bytes;
+}
+
+/// For every batch b < `batch`, copies `count` positions from position
+/// `sourceFirst` of a [batch, sourceN, ...] buffer to position
+/// `destinationFirst` of a [batch, destinationN, ...] buffer.
+void copyPositions(uint8_t *destination, int64_t destinationN,
+                   int64_t destinationFirst, const uint8_t *source,
+                   int64_t sourceN, int64_t sourceFirst, int64_t count,
+                   int64_t batch, size_t positionBytes) {
+  for (int64_t b = 0; b < batch; ++b)
+    std::memcpy(destination +
+                    (b * destinationN + destinationFirst) * positionBytes,
+                source + (b * sourceN + sourceFirst) * positionBytes,
+                count * positionBytes);
+}
+
 /// Rows [rank * l, (rank + 1) * l) of dimension 1 of `full` ([B, N, ...]).
 HostTensor takeChunk(const HostTensor &full, int64_t rank, int64_t parts) {
   SmallVector<int64_t> shape(full.getShape());
   int64_t rows = shape[1] / parts;
   shape[1] = rows;
   HostTensor chunk(full.getElementType(), shape);
-  size_t rowBytes = npy::elementSize(full.getElementType());
-  for (size_t d = 2; d < shape.size(); ++d)
-    rowBytes *= size_t(shape[d]);
-  const auto *source = static_cast<const uint8_t *>(full.getData());
-  auto *destination = static_cast<uint8_t *>(chunk.getData());
-  for (int64_t b = 0; b < shape[0]; ++b)
-    std::memcpy(destination + b * rows * rowBytes,
-                source + (b * full.getShape()[1] + rank * rows) * rowBytes,
-                rows * rowBytes);
+  copyPositions(static_cast<uint8_t *>(chunk.getData()), rows, 0,
+                static_cast<const uint8_t *>(full.getData()),
+                full.getShape()[1], rank * rows, rows, shape[0],
+                bytesPerPosition(full));
   return chunk;
 }
 
@@ -503,15 +520,10 @@ HostTensor assembleChunks(const HostTensor &chunk, const uint8_t *gathered,
   int64_t rows = shape[1];
   shape[1] = rows * parts;
   HostTensor full(chunk.getElementType(), shape);
-  size_t rowBytes = npy::elementSize(chunk.getElementType());
-  for (size_t d = 2; d < shape.size(); ++d)
-    rowBytes *= size_t(shape[d]);
-  auto *destination = static_cast<uint8_t *>(full.getData());
   for (int64_t p = 0; p < parts; ++p)
-    for (int64_t b = 0; b < shape[0]; ++b)
-      std::memcpy(destination + (b * shape[1] + p * rows) * rowBytes,
-                  gathered + p * chunk.getSizeInBytes() + b * rows * rowBytes,
-                  rows * rowBytes);
+    copyPositions(static_cast<uint8_t *>(full.getData()), shape[1], p * rows,
+                  gathered + p * chunk.getSizeInBytes(), rows, 0, rows,
+                  shape[0], bytesPerPosition(chunk));
   return full;
 }
 
@@ -559,7 +571,8 @@ llvm::Error initNcclForRank(int rank, int size) {
 /// `mpirun -np P longnet-run --shard-sequence`: every rank runs the sharded
 /// entry on its chunk; rank 0 assembles the results, writes and checks them.
 llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
-                           ArrayRef<HostTensor> inputs, const char *argv0) {
+                           ArrayRef<HostTensor> inputs,
+                           const AttentionCost &cost, const char *argv0) {
   int rank = 0, size = 1;
   if (llvm::Error error = checkComm(lnrt_comm_rank(&rank), "--shard-sequence"))
     return error;
@@ -667,8 +680,7 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
       times.push_back(*std::max_element(all.begin(), all.end()));
   }
   if (rank == 0)
-    printBenchmark(std::move(times),
-                   countAttentionCost(*lookupEntry(module, entryName), inputs));
+    printBenchmark(std::move(times), cost);
   return llvm::Error::success();
 }
 
@@ -695,7 +707,7 @@ llvm::Error runTool(MLIRContext &context, const char *argv0) {
     return error;
   AttentionCost cost = countAttentionCost(*entry, *inputs);
   if (shardSequence)
-    return runShardedTool(**module, *signature, *inputs, argv0);
+    return runShardedTool(**module, *signature, *inputs, cost, argv0);
   if (backend == Backend::CUDA)
     return runCudaTool(**module, *signature, *inputs, cost, argv0);
 
