@@ -9,7 +9,7 @@
 #ifndef LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
 #define LONGNET_LIB_DIALECT_LONGNET_TRANSFORMS_LOOPEMITTER_H
 
-#include "longnet/Dialect/LongNet/Transforms/Utils.h"
+#include "longnet/Dialect/LongNet/Transforms/KernelBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -22,25 +22,18 @@ namespace longnet {
 
 /// Emits code at a builder's insertion point, computing in `computeType`
 /// with vectors of `lanes` elements.
-class LoopEmitter {
+class LoopEmitter : public KernelBuilder {
 protected:
   LoopEmitter(OpBuilder &b, Location loc, Type computeType, int64_t lanes)
-      : b(b), loc(loc), computeType(computeType),
+      : KernelBuilder(b, loc), computeType(computeType),
         vectorType(VectorType::get({lanes}, computeType)) {}
 
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  using KernelBuilder::fconst;
+  /// A constant of the compute type.
   Value fconst(double v) {
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(computeType, v));
   }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value minIdx(Value x, Value y) {
-    return arith::MinUIOp::create(b, loc, x, y);
-  }
-  Value ceilDiv(Value x, Value y) {
-    return arith::CeilDivUIOp::create(b, loc, x, y);
-  }
+  Value minIdx(Value x, Value y) { return minU(x, y); }
   Value roundUp(Value x, int64_t m) { return mul(ceilDiv(x, idx(m)), idx(m)); }
   Value splat(Value scalar) {
     return vector::BroadcastOp::create(b, loc, vectorType, scalar);
@@ -54,16 +47,6 @@ protected:
     return arith::ExtFOp::create(b, loc, computeType, v);
   }
 
-  /// scf.for from lb to ub by step, carrying `inits`; `body` returns the
-  /// values to yield. Returns the loop results.
-  template <typename Fn>
-  SmallVector<Value> forLoop(Value lb, Value ub, Value step, ValueRange inits,
-                             Fn body) {
-    return buildForLoop(b, loc, lb, ub, step, inits, body);
-  }
-
-  OpBuilder &b;
-  Location loc;
   Type computeType;
   VectorType vectorType;
 };

@@ -196,7 +196,7 @@ void MatmulEmitter::packRhs() {
       // load stays in bounds and the padding selected after it.
       forLoop(idx(0), idx(panelWidth), idx(1), {}, [&](Value c, ValueRange) {
         Value col = add(j0, c);
-        Value v = loadElement(p.rhs, at(k, minIdx(col, lastCol)));
+        Value v = loadElement(p.rhs, at(k, minU(col, lastCol)));
         v = arith::SelectOp::create(b, loc, ult(col, numCols), v, fconst(0));
         memref::StoreOp::create(b, loc, v, packed, packedAt(panel, k, c));
         return SmallVector<Value>();
@@ -209,7 +209,7 @@ void MatmulEmitter::packRhs() {
 void MatmulEmitter::emitRowBlock(ValueRange ivs) {
   batch = p.batched ? ivs[0] : Value();
   Value rowStart = mul(ivs.back(), idx(sizes.rowTile));
-  Value rowEnd = minIdx(numRows, add(rowStart, idx(sizes.rowTile)));
+  Value rowEnd = minU(numRows, add(rowStart, idx(sizes.rowTile)));
   // Heap allocated, as the flash loop nest's buffers: a stack allocation in
   // the parallel loop would grow the stack at every iteration once lowered.
   // Zeroed once so that no lane ever reads uninitialised memory.
@@ -281,13 +281,13 @@ void MatmulEmitter::emitRegisterBlock(Value i0, Value rowEnd, Value panel) {
   if (rowsMayBeRagged) {
     Value lastRow = sub(rowEnd, idx(1));
     for (Value &row : lhsRows)
-      row = minIdx(row, lastRow);
-    block.validRows = minIdx(height, sub(rowEnd, i0));
+      row = minU(row, lastRow);
+    block.validRows = minU(height, sub(rowEnd, i0));
     if (outUnitStride)
       isWhole = ule(add(i0, height), rowEnd);
   }
   if (colsMayBeRagged) {
-    block.validCols = minIdx(width, sub(numCols, block.j0));
+    block.validCols = minU(width, sub(numCols, block.j0));
     if (outUnitStride) {
       Value colsWhole = ule(add(block.j0, width), numCols);
       isWhole = isWhole ? arith::AndIOp::create(b, loc, isWhole, colsWhole)

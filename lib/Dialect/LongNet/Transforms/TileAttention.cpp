@@ -60,15 +60,6 @@ public:
   void emit();
 
 private:
-  // Scalar and index helpers.
-  Value fadd(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value fsub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value fmul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value fmax(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
-  Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
-  Value log(Value x) { return math::LogOp::create(b, loc, x); }
   Value negInf() { return fconst(-std::numeric_limits<double>::infinity()); }
 
   /// A local buffer of the compute type; `dims` are static sizes or
@@ -168,7 +159,7 @@ void FlashEmitter::emit() {
   }
 
   // Parallel over (batch, head, segment, query tile of the segment).
-  Value effectiveSeg = minIdx(segLen, seqLen);
+  Value effectiveSeg = minU(segLen, seqLen);
   // max(w, 1): an empty dense sequence (w = N = 0) has no segment.
   Value numSegments =
       ceilDiv(seqLen, arith::MaxUIOp::create(b, loc, segLen, idx(1)));
@@ -192,7 +183,7 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   // Rows of segment g selected for this head: g*w + o + i*r, i < numSel.
   Value offset = emitHeadOffset(b, loc, p.offsetMode, head, numHeads, rate);
   Value segStart = mul(segment, segLen);
-  Value segSize = minIdx(segLen, sub(seqLen, segStart));
+  Value segSize = minU(segLen, sub(seqLen, segStart));
   Value hasRows =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, segSize, offset);
   Value span = sub(arith::MaxUIOp::create(b, loc, segSize, offset), offset);
@@ -206,7 +197,7 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
 
-  numQ = minIdx(idx(tiles.query), sub(numSel, qStart));
+  numQ = minU(idx(tiles.query), sub(numSel, qStart));
   numQPadded = roundUp(numQ, std::lcm(2 * tiles.lanes, kRowBlock));
   Value numKeys = numSel;
   keyRowBase = rowBase;
@@ -219,7 +210,7 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
     queryIndexBase = p.queryBase;
   }
   // Causal: keys beyond the tile's last query are fully masked; skip them.
-  keyEnd = p.causal ? minIdx(numKeys, add(inKeySpace(qStart), numQ)) : numKeys;
+  keyEnd = p.causal ? minU(numKeys, add(inKeySpace(qStart), numQ)) : numKeys;
 
   int64_t staticD = cast<MemRefType>(p.query.getType()).getDimSize(3);
   bool dynamicD = ShapedType::isDynamic(staticD);
@@ -296,7 +287,7 @@ void FlashEmitter::copyRow(Value source, Value row, Value buffer, Value j) {
 
 void FlashEmitter::emitKeyTile(Value keyStart) {
   Value zero = idx(0), one = idx(1);
-  Value numK = minIdx(idx(tiles.key), sub(keyEnd, keyStart));
+  Value numK = minU(idx(tiles.key), sub(keyEnd, keyStart));
   // Stage the K and V rows of the tile (fused gather), zero padded in D.
   forLoop(zero, numK, one, {}, [&](Value j, ValueRange) {
     Value row = add(keyRowBase, mul(add(keyStart, j), keyRate));
