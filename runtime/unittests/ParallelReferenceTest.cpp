@@ -237,6 +237,36 @@ TEST(ReferenceABI, MatchesTheReferenceThroughStrides) {
   EXPECT_EQ(abi.outStore[0], 0.0); // Nothing written before the offset.
 }
 
+// The merge of Eq. 10 is a convex combination: constant inputs give the
+// constant back, however large the lse (here ~1.6e9 for c = 1e4, D = 16),
+// in the serial and the threaded reference and through the C ABI.
+TEST(ReferenceABI, ConstantInputsGiveTheConstantAtAnyLse) {
+  Shape shape{1, 16, 2, 16};
+  std::vector<Branch> branches = {{8, 1}, {16, 1}, {16, 4}};
+  for (double c : {1.0, 1000.0, 10000.0}) {
+    ABICall abi(shape, branches);
+    std::vector<double> constant(abi.tensors.numElements(), c);
+    for (LongNetMemRef<double, 4> *view : {&abi.q, &abi.k, &abi.v})
+      storeThrough(constant, *view);
+    for (unsigned threads : {1u, 3u}) {
+      setABIThreadCount(threads);
+      abi.call(/*causal=*/threads == 3, /*scale=*/0.0, /*offsetMode=*/0);
+      setABIThreadCount(0);
+      for (double x : loadThrough(abi.out))
+        ASSERT_DOUBLE_EQ(x, c) << "c = " << c << ", threads " << threads;
+    }
+    Config config;
+    config.branches = branches;
+    std::vector<double> out(abi.tensors.numElements());
+    ASSERT_EQ(dilatedAttentionParallel(config, shape, constant.data(),
+                                       constant.data(), constant.data(),
+                                       out.data(), nullptr, 2),
+              "");
+    for (double x : out)
+      ASSERT_DOUBLE_EQ(x, c);
+  }
+}
+
 TEST(ReferenceABI, PositiveScaleAndOffsetModes) {
   Shape shape{1, 12, 4, 2};
   std::vector<Branch> branches = {{6, 2}};

@@ -79,12 +79,31 @@
 // CHECK: %[[M:.*]] = memref.load %[[M_BUF]][%[[I2]]] : memref<48xf32>
 // CHECK: %[[LOG_SUM:.*]] = math.log %{{.*}} : f32
 // CHECK-NEXT: %[[BRANCH_LSE:.*]] = arith.addf %[[M]], %[[LOG_SUM]] : f32
+// The weights are sigmoid(+-d) of one difference d = lse_acc - lse_b, so
+// they sum to one whatever |lse| is: e = exp(-|d|), 1 / (1 + e) for the
+// larger lse, e / (1 + e) for the smaller.
 // CHECK: %[[OLD_LSE:.*]] = memref.load %[[L]][%[[BI]], %[[ROW]], %[[HI]]] : memref<2x256x4xf32>
+// CHECK-NEXT: %[[DIFF:.*]] = arith.subf %[[OLD_LSE]], %[[BRANCH_LSE]] : f32
+// CHECK-NEXT: %[[ABS:.*]] = math.absf %[[DIFF]] : f32
+// CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[ABS]] : f32
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[NEG]] : f32
+// CHECK: %[[ONE_E:.*]] = arith.addf %{{.*}}, %[[E]] : f32
+// CHECK: %[[LARGE:.*]] = arith.divf %{{.*}}, %[[ONE_E]] : f32
+// CHECK-NEXT: %[[SMALL:.*]] = arith.mulf %[[E]], %[[LARGE]] : f32
+// CHECK: %[[OLD_WINS:.*]] = arith.cmpf oge, %[[DIFF]], %{{.*}} : f32
+// CHECK-NEXT: %[[KEEP:.*]] = arith.select %[[OLD_WINS]], %[[LARGE]], %[[SMALL]] : f32
+// CHECK-NEXT: %[[FRESH:.*]] = arith.select %[[OLD_WINS]], %[[SMALL]], %[[LARGE]] : f32
+// CHECK-NEXT: %[[LOG1PE:.*]] = math.log %[[ONE_E]] : f32
 // CHECK-NEXT: %[[TOP:.*]] = arith.maximumf %[[OLD_LSE]], %[[BRANCH_LSE]] : f32
-// CHECK: %[[NEW_LSE:.*]] = arith.addf %[[TOP]], %{{.*}} : f32
+// CHECK-NEXT: %[[NEW_LSE:.*]] = arith.addf %[[TOP]], %[[LOG1PE]] : f32
+// CHECK-NEXT: %[[FRESH_INV:.*]] = arith.mulf %[[FRESH]], %{{.*}} : f32
 // CHECK: scf.for %[[DI:.*]] =
-// CHECK: %[[OLD:.*]] = memref.load %[[O]][%[[BI]], %[[ROW]], %[[HI]], %[[DI]]] : memref<2x256x4x64xf32>
-// CHECK: memref.store %{{.*}}, %[[O]][%[[BI]], %[[ROW]], %[[HI]], %[[DI]]] : memref<2x256x4x64xf32>
+// CHECK: %[[ACC:.*]] = memref.load %{{.*}}[%{{.*}}, %[[DI]]] : memref<48x64xf32>
+// CHECK-NEXT: %[[NEW:.*]] = arith.mulf %[[ACC]], %[[FRESH_INV]] : f32
+// CHECK-NEXT: %[[OLD:.*]] = memref.load %[[O]][%[[BI]], %[[ROW]], %[[HI]], %[[DI]]] : memref<2x256x4x64xf32>
+// CHECK-NEXT: %[[KEPT:.*]] = arith.mulf %[[OLD]], %[[KEEP]] : f32
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[KEPT]], %[[NEW]] : f32
+// CHECK-NEXT: memref.store %[[SUM]], %[[O]][%[[BI]], %[[ROW]], %[[HI]], %[[DI]]] : memref<2x256x4x64xf32>
 // CHECK: memref.store %[[NEW_LSE]], %[[L]][%[[BI]], %[[ROW]], %[[HI]]] : memref<2x256x4xf32>
 // CHECK: memref.dealloc %[[QT_BUF]]
 // CHECK: scf.reduce

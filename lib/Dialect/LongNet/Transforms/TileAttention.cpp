@@ -432,11 +432,10 @@ void FlashEmitter::emitEpilogue() {
     Value keepWeight, newWeight, newLse;
     if (p.merge) {
       Value oldLse = memref::LoadOp::create(b, loc, p.lse, lseIndex);
-      Value top = fmax(oldLse, branchLse);
-      newLse = fadd(
-          top, log(fadd(exp(fsub(oldLse, top)), exp(fsub(branchLse, top)))));
-      keepWeight = exp(fsub(oldLse, newLse));
-      newWeight = fmul(exp(fsub(branchLse, newLse)), inv);
+      MergeWeights w = mergeWeights(oldLse, branchLse);
+      newLse = w.lse;
+      keepWeight = w.keep;
+      newWeight = fmul(w.fresh, inv);
     } else {
       newLse = branchLse;
       newWeight = inv;

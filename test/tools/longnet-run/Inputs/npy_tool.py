@@ -5,7 +5,8 @@ the Python standard library alone (no NumPy).
   npy_tool.py write FILE DESCR SHAPE [--fortran] V0 V1 ...
       SHAPE is 2x3 ('scalar' for 0-d); DESCR '<f2', '<f4', '<f8', '>f4', '<u2'
       (raw integers), or '<V2' / 'bfloat16' (floats stored as bf16 bits).
-      'ramp' as the only value writes 0, 1, 2, ... scaled by 1/8.
+      'ramp' as the only value writes 0, 1, 2, ... scaled by 1/8;
+      'fill=C' every element C.
   npy_tool.py print FILE
       prints "DESCR SHAPE" and then the values on one line.
   npy_tool.py attention Q K V OUT [ATOL]
@@ -39,6 +40,8 @@ def write(path, descr, shape_text, args):
     count = math.prod(shape)
     if args == ["ramp"]:
         args = [str(i / 8) for i in range(count)]
+    elif len(args) == 1 and args[0].startswith("fill="):
+        args = [args[0][len("fill="):]] * count
     header = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (
         descr, fortran, repr(shape))
     header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"

@@ -74,6 +74,37 @@ public:
   Value extTo(Type type, Value x) {
     return x.getType() == type ? x : arith::ExtFOp::create(b, loc, type, x);
   }
+  Value fabs(Value x) { return math::AbsFOp::create(b, loc, x); }
+  Value fneg(Value x) { return arith::NegFOp::create(b, loc, x); }
+  Value fge(Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x, y);
+  }
+
+  /// The weights of Eq. 10 that merge a branch (log-sum-exp `branchLse`)
+  /// into running accumulators (`oldLse`, -inf when empty):
+  ///   keep = sigmoid(oldLse - branchLse), fresh = sigmoid(branchLse - oldLse)
+  /// and the combined lse. Both weights come from one rounded difference
+  /// d and e = exp(-|d|): the larger is 1 / (1 + e), the smaller e / (1 + e),
+  /// so keep + fresh = 1 to within two roundings whatever |lse| is (a merge
+  /// through exp(lse - L) with L rounded near |lse| ~ 1e4 or beyond does
+  /// not sum to one). lse = max + log(1 + e).
+  struct MergeWeights {
+    Value keep, fresh, lse;
+  };
+  MergeWeights mergeWeights(Value oldLse, Value branchLse) {
+    Type type = oldLse.getType();
+    Value diff = fsub(oldLse, branchLse);
+    Value e = exp(fneg(fabs(diff)));
+    Value onePlusE = fadd(fconst(type, 1.0), e);
+    Value large = fdiv(fconst(type, 1.0), onePlusE);
+    Value small = fmul(e, large);
+    Value oldWins = fge(diff, fconst(type, 0.0));
+    MergeWeights w;
+    w.keep = select(oldWins, large, small);
+    w.fresh = select(oldWins, small, large);
+    w.lse = fadd(fmax(oldLse, branchLse), log(onePlusE));
+    return w;
+  }
 
   /// Runs `body` under `condition` (no results).
   template <typename Fn> void ifThen(Value condition, Fn body) {
