@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "longnet-runtime/CheckedMath.h"
 #include "longnet/Conversion/Passes.h"
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/KernelBuilder.h"
@@ -93,16 +94,25 @@ public:
         queryType.getLayout().isIdentity() &&
         cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
         cast<MemRefType>(p.value.getType()).getLayout().isIdentity();
-    keyTile = keyTileOption > 0 ? keyTileOption : defaultKeyTile();
+    // A dynamic D is refused by emit(); no size is computed from it.
+    keyTile = keyTileOption > 0               ? keyTileOption
+              : ShapedType::isDynamic(headDim) ? 16
+                                               : defaultKeyTile();
   }
 
   LogicalResult emit(Operation *op);
 
 private:
   /// Shared memory of the tensor-core kernel: two stages of K and V tiles.
+  /// INT64_MAX when the product overflows (a huge key-tile or D).
   int64_t sharedBytes(int64_t tile) const {
-    return 4 * tile * (headDim + kRowPad) *
-           int64_t(elementType.getIntOrFloatBitWidth() / 8);
+    std::optional<int64_t> paddedRow = ::longnet::checkedAdd(headDim, kRowPad);
+    if (!paddedRow)
+      return std::numeric_limits<int64_t>::max();
+    return ::longnet::checkedProduct(
+               {4, tile, *paddedRow,
+                int64_t(elementType.getIntOrFloatBitWidth() / 8)})
+        .value_or(std::numeric_limits<int64_t>::max());
   }
   /// Blocks per SM the register budget allows: the fragments of O, Q, S and
   /// P grow with D (about 128 registers at D = 64, 165 at D = 128).
@@ -146,9 +156,8 @@ private:
   struct RowResult {
     Value active, row, branchLse, invSum; // branchLse in natural log units
   };
-  struct MergeWeights {
-    Value keep, fresh, lse; // keep is null when nothing is merged
-  };
+  // The row's merge weights, `fresh` times the row's 1 / sum; `keep` is
+  // null when nothing is merged.
   MergeWeights emitMergeWeights(const BlockRows &rows, const RowResult &r);
 
   const FlashProblem &p;
@@ -214,7 +223,7 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
     return op->emitOpError(
         "needs a static head dimension D to be lowered to a GPU kernel");
   if (useTensorCores &&
-      (keyTile % 16 != 0 || 4 * keyTile < kTensorCoreQueryTile ||
+      (keyTile % 16 != 0 || keyTile < (kTensorCoreQueryTile + 3) / 4 ||
        sharedBytes(keyTile) > kMaxSharedBytes))
     return op->emitOpError("key-tile ")
            << keyTile
@@ -631,11 +640,8 @@ FlashKernelEmitter::emitMergeWeights(const BlockRows &rows,
             .getResult();
       },
       negInf);
-  Value top = fmax(oldLse, branchLse);
-  w.lse =
-      fadd(top, log(fadd(exp(fsub(oldLse, top)), exp(fsub(branchLse, top)))));
-  w.keep = exp(fsub(oldLse, w.lse));
-  w.fresh = fmul(exp(fsub(branchLse, w.lse)), invSum);
+  w = mergeWeights(oldLse, branchLse);
+  w.fresh = fmul(w.fresh, invSum);
   return w;
 }
 
@@ -719,7 +725,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
 }
 
 struct ConvertAttentionToNVGPUPass
-    : public longnet::impl::LongNetConvertAttentionToNVGPUBase<
+    : public mlir::longnet::impl::LongNetConvertAttentionToNVGPUBase<
           ConvertAttentionToNVGPUPass> {
   using Base::Base;
 
