@@ -6,6 +6,8 @@
 
 #include "Manifest.h"
 
+#include "longnet-runtime/CheckedMath.h"
+
 #include <cstring>
 #include <sstream>
 
@@ -179,6 +181,15 @@ private:
              "' (expected f16, bf16, f32 or f64)";
     if (std::string error = parseShape(tokens[2], type.shape); !error.empty())
       return error;
+    // Static dimensions whose byte size does not fit are refused here, so
+    // that no call computes a wrapped size.
+    std::vector<int64_t> known;
+    for (int64_t dim : type.shape)
+      if (dim != LNRT_DYNAMIC)
+        known.push_back(dim);
+    if (!longnet::checkedProduct(known, int64_t(lnrt_dtype_size(type.dtype))))
+      return "'" + tokens[0] + " " + type.str() +
+             "': its size in bytes overflows a 64-bit integer";
     EntrySpec &entry = manifest.entries.back();
     (tokens[0] == "arg" ? entry.args : entry.results).push_back(type);
     return "";

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "longnet-runtime/CheckedMath.h"
 #include "longnet-runtime/HalfPrecision.h"
 #include "longnet-runtime/Npy.h"
 #include "longnet-runtime/lnrt.h"
@@ -208,11 +209,16 @@ std::string describeTensor(const lnrt_tensor &tensor) {
   return text + lnrt_dtype_name(tensor.dtype) + ">";
 }
 
+/// The element count; a shape whose byte size overflows is an error (the
+/// runtime refuses such models when it loads them; inputs are checked here).
 int64_t numElements(const lnrt_tensor &tensor) {
-  int64_t count = 1;
-  for (int32_t dim = 0; dim < tensor.rank; ++dim)
-    count *= tensor.shape[dim];
-  return count;
+  int64_t elementSize = std::max<int64_t>(1, lnrt_dtype_size(tensor.dtype));
+  std::optional<int64_t> bytes =
+      longnet::checkedProduct(tensor.shape, tensor.rank, elementSize);
+  if (!bytes)
+    fail(describeTensor(tensor) + ": its size in bytes overflows a 64-bit "
+                                  "integer");
+  return *bytes / elementSize;
 }
 
 /// A tensor in host memory that owns its bytes.
@@ -402,8 +408,9 @@ HostTensor readInput(const lnrt_tensor &spec, size_t index,
   lnrt_tensor type = spec;
   std::copy(array.shape.begin(), array.shape.end(), type.shape);
   HostTensor tensor(type);
-  std::memcpy(tensor.bytes.data(), array.data.data(),
-              std::min(array.data.size(), tensor.bytes.size()));
+  // Empty arrays have no data pointer: memcpy(dst, nullptr, 0) is undefined.
+  if (size_t bytes = std::min(array.data.size(), tensor.bytes.size()))
+    std::memcpy(tensor.bytes.data(), array.data.data(), bytes);
   return tensor;
 }
 
@@ -464,9 +471,9 @@ struct Results {
 
   HostTensor copy(size_t index) const {
     HostTensor tensor(tensors[index]);
-    std::memcpy(tensor.bytes.data(), tensors[index].data,
-                size_t(numElements(tensors[index])) *
-                    lnrt_dtype_size(tensors[index].dtype));
+    if (size_t bytes = size_t(numElements(tensors[index])) *
+                       lnrt_dtype_size(tensors[index].dtype))
+      std::memcpy(tensor.bytes.data(), tensors[index].data, bytes);
     return tensor;
   }
 };

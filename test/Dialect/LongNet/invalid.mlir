@@ -110,6 +110,16 @@ func.func @nan_scale(%q: tensor<1x16x2x8xf32>, %k: tensor<1x16x2x8xf32>, %v: ten
 
 // -----
 
+// scale * D beyond f32's range: unit queries and keys overflow the logits.
+func.func @logit_overflow_scale(%q: tensor<1x16x2x16xf32>, %k: tensor<1x16x2x16xf32>, %v: tensor<1x16x2x16xf32>) {
+  // expected-error @+1 {{'scale' = 3.4e+38 times D = 16 exceeds the f32 logit range (3.4e38): the logits scale * q.k of unit queries and keys overflow}}
+  %o = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 1>, scale = 3.4e38 : f32}
+         : (tensor<1x16x2x16xf32>, tensor<1x16x2x16xf32>, tensor<1x16x2x16xf32>) -> tensor<1x16x2x16xf32>
+  return
+}
+
+// -----
+
 func.func @f64_scale(%q: tensor<1x16x2x8xf32>, %k: tensor<1x16x2x8xf32>, %v: tensor<1x16x2x8xf32>) {
   // expected-error @+1 {{attribute 'scale' failed to satisfy constraint: 32-bit float attribute}}
   %o = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 1>, scale = 0.5 : f64}

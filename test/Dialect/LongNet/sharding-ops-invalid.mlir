@@ -15,6 +15,15 @@ func.func @gather_zero_group(%x: memref<1x16x4x16xf16>, %init: memref<1x64x4x16x
 
 // -----
 
+// (2^62 + 4) * 16 wraps to 64 in 64-bit arithmetic: refused, not accepted.
+func.func @gather_group_overflow(%x: memref<1x16x4x16xf16>, %init: memref<1x64x4x16xf16>) {
+  // expected-error @+1 {{group_size * input rows = 4611686018427387908 * 16 overflows a 64-bit size}}
+  longnet.segment_all_gather ins(%x : memref<1x16x4x16xf16>) outs(%init : memref<1x64x4x16xf16>) {group_size = 4611686018427387908}
+  return
+}
+
+// -----
+
 func.func @gather_mixed(%x: tensor<1x16x4x16xf16>, %init: memref<1x64x4x16xf16>) {
   // expected-error @+1 {{operands must be both tensors or both memrefs}}
   longnet.segment_all_gather ins(%x : tensor<1x16x4x16xf16>) outs(%init : memref<1x64x4x16xf16>) {group_size = 4}

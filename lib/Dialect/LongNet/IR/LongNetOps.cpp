@@ -6,6 +6,8 @@
 
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 
+#include "longnet-runtime/CheckedMath.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
@@ -13,6 +15,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::longnet;
@@ -67,13 +70,28 @@ static LogicalResult verifyBranch(Operation *op, int64_t w, int64_t r,
   return success();
 }
 
-static LogicalResult verifyScale(Operation *op, std::optional<APFloat> scale) {
+/// `scale` is positive and finite and, for f32 logits (f16, bf16 and f32
+/// operands accumulate in f32), scale * D stays in f32's range: beyond it
+/// even unit queries and keys overflow the logits, and every output is NaN.
+static LogicalResult verifyScale(Operation *op, std::optional<APFloat> scale,
+                                 Value query) {
   if (!scale)
     return success();
   double value = scale->convertToDouble();
   if (!std::isfinite(value) || value <= 0.0)
     return op->emitOpError("'scale' must be positive and finite, got ")
            << formatScalar(value);
+  auto queryType = dyn_cast<ShapedType>(query.getType());
+  if (!queryType || !queryType.hasRank() || queryType.getRank() != 4 ||
+      ShapedType::isDynamic(queryType.getDimSize(3)) ||
+      queryType.getElementType().isF64())
+    return success();
+  double headDim = double(queryType.getDimSize(3));
+  if (value * headDim > double(std::numeric_limits<float>::max()))
+    return op->emitOpError("'scale' = ")
+           << formatScalar(value) << " times D = " << int64_t(headDim)
+           << " exceeds the f32 logit range (3.4e38): the logits "
+              "scale * q.k of unit queries and keys overflow";
   return success();
 }
 
@@ -222,7 +240,7 @@ static LogicalResult verifyBranches(DilatedAttentionOp op) {
 }
 
 LogicalResult DilatedAttentionOp::verify() {
-  if (failed(verifyBranches(*this)) || failed(verifyScale(*this, getScale())))
+  if (failed(verifyBranches(*this)) || failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
   if (failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
                        {{"output", getOutput().getType()}},
@@ -246,7 +264,7 @@ std::optional<double> DilatedAttentionOp::getScaleOrDefault() {
 /// Shared verifier of the destination-style flash ops: operands all tensors
 /// (and results typed like the inits) or all memrefs (and no result).
 template <typename OpTy> static LogicalResult verifyFlashOp(OpTy op) {
-  if (failed(verifyScale(op, op.getScale())))
+  if (failed(verifyScale(op, op.getScale(), op.getQuery())))
     return failure();
   Operation *raw = op.getOperation();
   bool allTensors =
@@ -348,11 +366,16 @@ LogicalResult SegmentAllGatherOp::verify() {
   if (failed(verifyDimsMatch(*this, "init", init, "input", input, {0, 2, 3})))
     return failure();
   int64_t rows = input.getDimSize(1), gathered = init.getDimSize(1);
-  if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(gathered) &&
-      gathered != groupSize * rows)
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(gathered))
+    return success();
+  std::optional<int64_t> expected = ::longnet::checkedMul(groupSize, rows);
+  if (!expected)
+    return emitOpError("group_size * input rows = ")
+           << groupSize << " * " << rows << " overflows a 64-bit size";
+  if (gathered != *expected)
     return emitOpError("'init' dimension 1 is ")
            << gathered << " but group_size * input rows = " << groupSize
-           << " * " << rows << " = " << groupSize * rows;
+           << " * " << rows << " = " << *expected;
   return success();
 }
 
@@ -375,7 +398,7 @@ LogicalResult GatheredBranchAttentionOp::verify() {
   int64_t rate = static_cast<int64_t>(getDilationRate());
   if (rate < 1)
     return emitOpError("'dilation_rate' = ") << rate << " must be at least 1";
-  if (failed(verifyScale(*this, getScale())))
+  if (failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
   SmallVector<Value> shaped = {getQuery(), getKey(), getValue(), getOutAcc(),
                                getLseAcc()};
