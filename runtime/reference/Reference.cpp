@@ -210,17 +210,19 @@ int64_t numRows(const Shape &shape) {
   return shape.batch * shape.seqLen * shape.heads;
 }
 
-/// Quadratic pair count of one branch for one head: sum_g c(|P_g|).
+/// Quadratic pair count of one branch for one head: sum_g c(|P_g|), in
+/// closed form (N / w full segments and one partial one), so that it costs
+/// the same for N = 2^40 as for N = 16.
 double branchHeadPairs(Branch branch, int64_t seqLen, int64_t offset,
                        bool causal) {
+  if (seqLen <= 0)
+    return 0.0;
   int64_t w = std::min(branch.segmentLength, seqLen);
-  double pairs = 0.0;
-  for (int64_t start = 0; start < seqLen; start += w) {
-    int64_t size = std::min(w, seqLen - start);
+  auto segmentPairs = [&](int64_t size) {
     double m = double(numSelected(size, branch.dilationRate, offset));
-    pairs += causal ? m * (m + 1.0) / 2.0 : m * m;
-  }
-  return pairs;
+    return causal ? m * (m + 1.0) / 2.0 : m * m;
+  };
+  return double(seqLen / w) * segmentPairs(w) + segmentPairs(seqLen % w);
 }
 
 } // namespace

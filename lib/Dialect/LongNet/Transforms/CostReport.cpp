@@ -78,7 +78,8 @@ static std::string describeUnsupportedLayout(int64_t w, int64_t r, int64_t l,
   std::string reason;
   llvm::raw_string_ostream os(reason);
   if (w <= l) {
-    if (l % w != 0)
+    // w = 0: an empty sequence, which every chunk holds whole.
+    if (w != 0 && l % w != 0)
       os << "segment length " << w << " does not divide the " << l
          << " local tokens (a segment is cut by a chunk boundary)";
   } else if (w % l != 0) {

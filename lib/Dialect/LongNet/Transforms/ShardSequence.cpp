@@ -134,7 +134,8 @@ struct ShardSequencePass
                << " devices (l = N / P = " << localRows << "): ";
       };
       if (wEff <= localRows) {
-        if (localRows % wEff != 0)
+        // wEff = 0: an empty sequence, which every chunk holds whole.
+        if (wEff != 0 && localRows % wEff != 0)
           return error() << "its segments of " << wEff
                          << " tokens are cut by chunk boundaries (l must be "
                             "a multiple of the segment length)";
