@@ -9,6 +9,10 @@
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
 #include "longnet/Pipelines/Pipelines.h"
 
+#include "longnet-runtime/ModelFile.h"
+
+#include "llvm/MC/MCSubtargetInfo.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -213,6 +217,16 @@ createHostMachine(StringRef hostCPU) {
       subtarget.AddFeature(feature.first(), feature.second);
     features = subtarget.getString();
   }
+  // LLVM takes an unknown CPU name with a warning and aborts in code
+  // generation ("64-bit code requested on a subtarget that doesn't support
+  // it"): check the name first.
+  std::unique_ptr<llvm::MCSubtargetInfo> subtargetInfo(
+      target->createMCSubtargetInfo(llvm::Triple(triple), "", ""));
+  if (!subtargetInfo || !subtargetInfo->isCPUStringValid(cpu))
+    return llvm::createStringError(
+        "unknown host CPU '" + cpu + "' for " + triple +
+        " (give native or an LLVM CPU name such as x86-64-v3 or znver4; "
+        "llc -mcpu=help lists them)");
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       llvm::Triple(triple), cpu, features, targetOptions, llvm::Reloc::PIC_,
@@ -273,7 +287,7 @@ llvm::Error linkSharedLibrary(StringRef object, StringRef output,
 
 } // namespace
 
-void longnet::registerModelCompilerDependencies(DialectRegistry &registry) {
+void mlir::longnet::registerModelCompilerDependencies(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllToLLVMIRTranslations(registry);
@@ -287,7 +301,7 @@ void longnet::registerModelCompilerDependencies(DialectRegistry &registry) {
   LLVMInitializeNVPTXAsmPrinter();
 }
 
-LogicalResult longnet::lowerModel(ModuleOp module,
+LogicalResult mlir::longnet::lowerModel(ModuleOp module,
                                   const ModelCompilerOptions &options,
                                   StringRef kernelFormat) {
   if (failed(collectEntries(module)))
@@ -295,7 +309,7 @@ LogicalResult longnet::lowerModel(ModuleOp module,
   return runPipeline(module, options, /*reference=*/false, kernelFormat);
 }
 
-FailureOr<std::string> longnet::getKernelPTX(ModuleOp lowered) {
+FailureOr<std::string> mlir::longnet::getKernelPTX(ModuleOp lowered) {
   std::string ptx;
   lowered.walk([&](gpu::BinaryOp binary) {
     for (Attribute object : binary.getObjects())
@@ -307,7 +321,7 @@ FailureOr<std::string> longnet::getKernelPTX(ModuleOp lowered) {
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
-longnet::compileModelToLLVMIR(ModuleOp module,
+mlir::longnet::compileModelToLLVMIR(ModuleOp module,
                               const ModelCompilerOptions &options,
                               llvm::LLVMContext &context) {
   FailureOr<SmallVector<EntryInfo>> entries = collectEntries(module);
@@ -357,7 +371,7 @@ longnet::compileModelToLLVMIR(ModuleOp module,
   return llvmModule;
 }
 
-llvm::Error longnet::writeSharedLibrary(llvm::Module &llvmModule,
+llvm::Error mlir::longnet::writeSharedLibrary(llvm::Module &llvmModule,
                                         const ModelCompilerOptions &options,
                                         StringRef path) {
   auto machine = createHostMachine(options.hostCPU);
@@ -371,10 +385,16 @@ llvm::Error longnet::writeSharedLibrary(llvm::Module &llvmModule,
   llvm::FileRemover removeObject(object);
   if (llvm::Error error = emitObject(llvmModule, **machine, object))
     return error;
-  return linkSharedLibrary(object, path, options.runtimeDir);
+  if (llvm::Error error = linkSharedLibrary(object, path, options.runtimeDir))
+    return error;
+  // The seal lnrt_model_load checks before it opens the library.
+  if (std::string error = ::longnet::modelfile::sealModelFile(path.str());
+      !error.empty())
+    return llvm::createStringError(error);
+  return llvm::Error::success();
 }
 
-std::string longnet::getDefaultRuntimeDir(const char *argv0,
+std::string mlir::longnet::getDefaultRuntimeDir(const char *argv0,
                                           void *mainAddress) {
   std::string exe = llvm::sys::fs::getMainExecutable(argv0, mainAddress);
   SmallString<256> dir(llvm::sys::path::parent_path(exe));

@@ -15,6 +15,8 @@
 
 #include "CudaDriver.h"
 #include "Manifest.h"
+#include "longnet-runtime/CheckedMath.h"
+#include "longnet-runtime/ModelFile.h"
 
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -65,6 +67,14 @@ Outcome openLibrary(lnrt_model &model) {
     return Outcome::failure(LNRT_ERROR_LOAD, "cannot load model '" +
                                                  model.path +
                                                  "': not a regular file");
+  // The dynamic loader crashes on truncated or corrupted libraries: check
+  // the seal, the checksum and the ELF tables first.
+  std::vector<uint8_t> bytes;
+  std::string problem;
+  if (!longnet::modelfile::readFile(model.path, bytes, problem) ||
+      !(problem = longnet::modelfile::describeModelFileError(bytes)).empty())
+    return Outcome::failure(LNRT_ERROR_LOAD, "cannot load model '" +
+                                                 model.path + "': " + problem);
   // dlopen searches the library path for a name without a slash.
   std::string file = model.path.find('/') == std::string::npos
                          ? "./" + model.path
@@ -144,11 +154,17 @@ Outcome checkConstructors(const lnrt_model &model, const Outcome &recorded) {
 // Tensors and descriptors
 //===----------------------------------------------------------------------===//
 
+/// The element count of a shape that checkTensor or checkReturned accepted
+/// (non-negative, byte size within int64_t).
 int64_t numElements(const int64_t *shape, size_t rank) {
-  int64_t count = 1;
-  for (size_t dim = 0; dim < rank; ++dim)
-    count *= shape[dim];
-  return count;
+  return longnet::checkedProduct(shape, int64_t(rank)).value_or(0);
+}
+
+/// Whether the byte size of `rank` sizes of `dtype` fits in int64_t.
+bool sizeFits(const int64_t *shape, size_t rank, lnrt_dtype dtype) {
+  return longnet::checkedProduct(shape, int64_t(rank),
+                                 int64_t(lnrt_dtype_size(dtype)))
+      .has_value();
 }
 
 std::string describe(const lnrt_tensor &tensor) {
@@ -311,6 +327,9 @@ Outcome Call::checkTensor(const char *kind, size_t index,
         type.shape[dim] == LNRT_DYNAMIC || type.shape[dim] == tensor.shape[dim];
   if (!matches)
     return failure("expected " + type.str() + ", got " + describe(tensor));
+  if (!sizeFits(tensor.shape, size_t(tensor.rank), tensor.dtype))
+    return failure("the size in bytes of " + describe(tensor) +
+                   " overflows a 64-bit integer");
   if (!tensor.data && numElements(tensor.shape, size_t(tensor.rank)) > 0)
     return failure("data is null");
   return Outcome::success();
@@ -429,6 +448,7 @@ Outcome Call::checkReturned(const ReturnedMemRef &memref, size_t index,
     valid = valid && memref.sizes[dim] >= 0 &&
             (type.shape[dim] == LNRT_DYNAMIC ||
              type.shape[dim] == memref.sizes[dim]);
+  valid = valid && sizeFits(memref.sizes, memref.rank, type.dtype);
   std::string returned = formatShape(memref.sizes, memref.rank);
   if (!valid)
     return fail(LNRT_ERROR_MODEL, "result " + std::to_string(index) +

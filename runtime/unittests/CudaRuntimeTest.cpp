@@ -15,7 +15,11 @@
 
 #include "gtest/gtest.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -350,6 +354,79 @@ TEST(ModelLoad, MalformedManifest) {
   EXPECT_EQ(lastError(), "malformed manifest in '" + path +
                              "': line 4: unknown dtype 'f33' (expected f16, "
                              "bf16, f32 or f64)");
+}
+
+/// Writes `bytes` to a fresh file under the test's temporary directory.
+std::string writeTemporary(const std::string &name,
+                           const std::vector<uint8_t> &bytes) {
+  const char *dir = std::getenv("TMPDIR");
+  std::string path = std::string(dir ? dir : "/tmp") + "/longnet-" +
+                     std::to_string(::getpid()) + "-" + name;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  return path;
+}
+
+std::vector<uint8_t> readBytes(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in),
+                              std::istreambuf_iterator<char>());
+}
+
+/// Loads `bytes` as a model: must fail with one LNRT_ERROR_LOAD message
+/// naming the file, never crash in the dynamic loader.
+void expectLoadRefused(const std::string &name,
+                       const std::vector<uint8_t> &bytes,
+                       const std::string &reason) {
+  std::string path = writeTemporary(name, bytes);
+  lnrt_model *model = nullptr;
+  EXPECT_EQ(lnrt_model_load(path.c_str(), &model), LNRT_ERROR_LOAD) << name;
+  EXPECT_EQ(model, nullptr);
+  EXPECT_EQ(lastError().rfind("cannot load model '" + path + "': ", 0), 0u)
+      << lastError();
+  EXPECT_NE(lastError().find(reason), std::string::npos)
+      << name << ": " << lastError();
+  std::remove(path.c_str());
+}
+
+TEST(ModelLoad, TruncatedFiles) {
+  std::vector<uint8_t> whole = readBytes(fakeModel("cpu"));
+  ASSERT_GT(whole.size(), 4096u);
+  // Cuts inside the ELF header, the program headers, the segments and the
+  // seal; every one is refused before dlopen.
+  for (size_t size : {size_t(0), size_t(3), size_t(63), size_t(1000),
+                      whole.size() / 3, whole.size() / 2, whole.size() - 33,
+                      whole.size() - 32, whole.size() - 1}) {
+    std::vector<uint8_t> cut(whole.begin(), whole.begin() + size);
+    expectLoadRefused("cut-" + std::to_string(size) + ".so", cut,
+                      size < 4 ? "not an ELF file" : "");
+  }
+}
+
+TEST(ModelLoad, CorruptedFiles) {
+  std::vector<uint8_t> whole = readBytes(fakeModel("cpu"));
+  for (size_t at : {size_t(20), size_t(100), size_t(1000), whole.size() / 2,
+                    whole.size() - 40}) {
+    std::vector<uint8_t> flipped = whole;
+    flipped[at] ^= 0x5a;
+    expectLoadRefused("flip-" + std::to_string(at) + ".so", flipped,
+                      "checksum mismatch");
+  }
+  // A library without a seal, a text file, an ELF of another machine.
+  std::vector<uint8_t> unsealed(whole.begin(), whole.end() - 32);
+  expectLoadRefused("unsealed.so", unsealed, "no longnet-compile seal");
+  std::string text = "not a library\n";
+  expectLoadRefused("text.so", std::vector<uint8_t>(text.begin(), text.end()),
+                    "not an ELF file");
+}
+
+TEST(ModelLoad, IntactCopyLoads) {
+  std::string path = writeTemporary("copy.so", readBytes(fakeModel("cpu")));
+  lnrt_model *model = nullptr;
+  EXPECT_EQ(lnrt_model_load(path.c_str(), &model), LNRT_SUCCESS)
+      << lastError();
+  lnrt_model_unload(model);
+  std::remove(path.c_str());
 }
 
 TEST(ModelLoad, MissingSymbol) {
