@@ -26,6 +26,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
+#include "ToolCommandLine.h"
+
 using namespace mlir;
 namespace cl = llvm::cl;
 
@@ -92,25 +94,30 @@ int writeText(StringRef text) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "longnet-compile: compile model IR to a self-contained shared library\n");
+  if (!::longnet::parseToolCommandLine(argc, argv, "longnet-compile",
+                                     "longnet-compile: compile model IR to a "
+                                     "self-contained shared library\n"))
+    return 1;
   if (target != "cuda" && target != "cpu")
     return fail("--target must be cuda or cpu, got '" + target + "'");
   if (emit != "so" && emit != "ptx" && emit != "llvm" && emit != "mlir")
     return fail("--emit must be so, ptx, llvm or mlir, got '" + emit + "'");
   if (emit == "ptx" && target != "cuda")
     return fail("--emit=ptx needs --target=cuda");
-  if (target == "cuda" && longnet::getPTXFeatures(chip).empty())
+  if (target == "cuda" && mlir::longnet::getPTXFeatures(chip).empty())
     return fail("--chip must be one of sm_80, sm_86, sm_87, sm_89, sm_90, "
                 "sm_90a, got '" +
                 chip + "'");
   if (queryTile <= 0)
-    return fail("--query-tile must be positive");
+    return fail("--query-tile must be positive, got " + llvm::Twine(queryTile));
+  // -1 (the default) lets the compiler choose; an explicit value must be
+  // positive.
+  if (keyTile.getNumOccurrences() && keyTile <= 0)
+    return fail("--key-tile must be positive, got " + llvm::Twine(keyTile));
 
-  longnet::ModelCompilerOptions options;
+  mlir::longnet::ModelCompilerOptions options;
   options.target =
-      target == "cuda" ? longnet::ModelTarget::CUDA : longnet::ModelTarget::CPU;
+      target == "cuda" ? mlir::longnet::ModelTarget::CUDA : mlir::longnet::ModelTarget::CPU;
   options.chip = chip;
   options.cpuQueryTile = queryTile;
   options.cpuKeyTile = keyTile < 0 ? 96 : int64_t(keyTile);
@@ -119,12 +126,12 @@ int main(int argc, char **argv) {
   options.reference = withReference;
   options.cudaToolkit = toolkit;
   options.runtimeDir = runtimeDir.empty()
-                           ? longnet::getDefaultRuntimeDir(
+                           ? mlir::longnet::getDefaultRuntimeDir(
                                  argv[0], reinterpret_cast<void *>(&writeText))
                            : runtimeDir.getValue();
 
   DialectRegistry registry;
-  longnet::registerModelCompilerDependencies(registry);
+  mlir::longnet::registerModelCompilerDependencies(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
@@ -139,7 +146,7 @@ int main(int argc, char **argv) {
     return 1;
 
   if (emit == "ptx" || emit == "mlir") {
-    if (failed(longnet::lowerModel(*module, options,
+    if (failed(mlir::longnet::lowerModel(*module, options,
                                    emit == "ptx" ? "isa" : "fatbin")))
       return fail("lowering '" + inputFile + "' failed");
     if (emit == "mlir") {
@@ -148,13 +155,13 @@ int main(int argc, char **argv) {
       module->print(os);
       return writeText(text);
     }
-    FailureOr<std::string> ptx = longnet::getKernelPTX(*module);
+    FailureOr<std::string> ptx = mlir::longnet::getKernelPTX(*module);
     return failed(ptx) ? 1 : writeText(*ptx);
   }
 
   llvm::LLVMContext llvmContext;
   auto llvmModule =
-      longnet::compileModelToLLVMIR(*module, options, llvmContext);
+      mlir::longnet::compileModelToLLVMIR(*module, options, llvmContext);
   if (!llvmModule)
     return fail(llvm::toString(llvmModule.takeError()));
   if (emit == "llvm") {
@@ -164,7 +171,7 @@ int main(int argc, char **argv) {
     return writeText(text);
   }
   if (llvm::Error error =
-          longnet::writeSharedLibrary(**llvmModule, options, outputFile))
+          mlir::longnet::writeSharedLibrary(**llvmModule, options, outputFile))
     return fail(llvm::toString(std::move(error)));
   return 0;
 }

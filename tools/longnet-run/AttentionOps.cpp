@@ -167,6 +167,15 @@ llvm::Error longnet::run::checkAttentionShapes(mlir::func::FuncOp entry,
   std::string error;
   entry.walk([&](DilatedAttentionOp op) {
     SmallVector<int64_t> query = getKnownShape(op.getQuery(), entry, inputs);
+    // The verifier's rule for a static D, for a D known only now: an empty
+    // head dimension has no scores to normalise (every output NaN).
+    if (query.size() == 4 && query[3] == 0) {
+      error = "the longnet.dilated_attention at " +
+              describeLocation(op.getLoc()) + " gets query " +
+              describeOperand(op.getQuery(), entry, inputs) +
+              " with head dimension D = 0; D must be at least 1";
+      return mlir::WalkResult::interrupt();
+    }
     for (auto [name, operand] :
          {std::pair<const char *, mlir::Value>{"key", op.getKey()},
           {"value", op.getValue()}}) {

@@ -79,7 +79,8 @@ void copyOut(const ReturnedMemRef &memref, HostTensor &tensor) {
   uint8_t *destination = static_cast<uint8_t *>(tensor.getData());
   const uint8_t *base = memref.aligned + memref.offset * int64_t(elementSize);
   if (memref.isContiguous()) {
-    std::memcpy(destination, base, tensor.getSizeInBytes());
+    if (tensor.getSizeInBytes())
+      std::memcpy(destination, base, tensor.getSizeInBytes());
     return;
   }
   size_t rank = memref.sizes.size();

@@ -127,7 +127,8 @@ CudaEntry::call(ArrayRef<HostTensor> inputs) {
   for (auto [spec, out] : llvm::zip(signature.results, outs)) {
     HostTensor result(spec.elementType,
                       llvm::ArrayRef<int64_t>(out.shape, out.rank));
-    std::memcpy(result.getData(), out.data, result.getSizeInBytes());
+    if (result.getSizeInBytes())
+      std::memcpy(result.getData(), out.data, result.getSizeInBytes());
     lnrt_tensor_free(&out);
     results.push_back(std::move(result));
   }

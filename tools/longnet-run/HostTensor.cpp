@@ -185,8 +185,9 @@ void longnet::run::fillRandom(HostTensor &tensor, InitKind kind, double scale,
 
 HostTensor longnet::run::fromNpy(const npy::Array &array, ElementType type) {
   HostTensor tensor(type, array.shape);
-  std::memcpy(tensor.getData(), array.data.data(),
-              std::min(array.data.size(), tensor.getSizeInBytes()));
+  // Empty arrays have no data pointer: memcpy(dst, nullptr, 0) is undefined.
+  if (size_t bytes = std::min(array.data.size(), tensor.getSizeInBytes()))
+    std::memcpy(tensor.getData(), array.data.data(), bytes);
   return tensor;
 }
 

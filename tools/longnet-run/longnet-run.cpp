@@ -39,8 +39,12 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
 
+#include "ToolCommandLine.h"
+#include "longnet-runtime/ModelFile.h"
+
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 
 using namespace longnet;
@@ -190,9 +194,26 @@ llvm::Error checkFlags() {
       return makeError("--" + tile->ArgStr + " must be positive, got " +
                        llvm::Twine(int64_t(*tile)));
   for (cl::opt<double> *tolerance : {&atol, &rtol})
-    if (tolerance->getNumOccurrences() && !(*tolerance >= 0.0))
+    if (tolerance->getNumOccurrences() &&
+        !(*tolerance >= 0.0 && std::isfinite(*tolerance)))
       return makeError("--" + tolerance->ArgStr +
-                       " must be a non-negative number");
+                       " must be a finite non-negative number, got " +
+                       llvm::formatv("{0}", double(*tolerance)).str());
+  for (double scale : initScales)
+    if (!(scale >= 0.0 && std::isfinite(scale)))
+      return makeError("--init-scale must be finite non-negative numbers, "
+                       "got " +
+                       llvm::formatv("{0}", scale).str());
+  // The dynamic loader warns about, and skips, what it cannot load.
+  for (const std::string &library : sharedLibraries) {
+    std::vector<uint8_t> bytes;
+    std::string problem;
+    if (!::longnet::modelfile::readFile(library, bytes, problem))
+      return makeError("--shared-libs: " + problem);
+    problem = ::longnet::modelfile::describeELFError(bytes.data(), bytes.size());
+    if (!problem.empty())
+      return makeError("--shared-libs: '" + library + "': " + problem);
+  }
   return llvm::Error::success();
 }
 
@@ -493,6 +514,8 @@ void copyPositions(uint8_t *destination, int64_t destinationN,
                    int64_t destinationFirst, const uint8_t *source,
                    int64_t sourceN, int64_t sourceFirst, int64_t count,
                    int64_t batch, size_t positionBytes) {
+  if (count == 0 || positionBytes == 0)
+    return;
   for (int64_t b = 0; b < batch; ++b)
     std::memcpy(destination +
                     (b * destinationN + destinationFirst) * positionBytes,
@@ -685,8 +708,6 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
 }
 
 llvm::Error runTool(MLIRContext &context, const char *argv0) {
-  if (llvm::Error error = checkFlags())
-    return error;
   applyThreadCount();
 
   auto module = parseModule(context);
@@ -745,10 +766,16 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   numThreads = makeThreadsOption();
   cl::HideUnrelatedOptions(runCategory);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "longnet-run: lower a LongNet module for the CPU, JIT-compile it and "
-      "call a function on tensors\n");
+  if (!::longnet::parseToolCommandLine(
+          argc, argv, "longnet-run",
+          "longnet-run: lower a LongNet module for the CPU, JIT-compile it "
+          "and call a function on tensors\n"))
+    return 1;
+  if (llvm::Error error = checkFlags()) {
+    llvm::WithColor::error(llvm::errs(), "longnet-run")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
 
   DialectRegistry registry;
   registerAllDialects(registry);
