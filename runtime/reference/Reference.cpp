@@ -22,17 +22,21 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 // Validation
 //===----------------------------------------------------------------------===//
 
-std::string describeDimError(const char *name, int64_t value) {
-  if (value > 0)
+/// B, N and H may be 0 (an empty problem, as the verifier allows); D has to
+/// be positive (no scores to normalise otherwise).
+std::string describeDimError(const char *name, int64_t value, int64_t least) {
+  if (value >= least)
     return "";
-  return std::string(name) + " " + std::to_string(value) + " must be positive";
+  return std::string(name) + " " + std::to_string(value) +
+         (least > 0 ? " must be positive" : " must not be negative");
 }
 
 std::string describeShapeError(const Shape &shape) {
-  for (std::string error : {describeDimError("batch size", shape.batch),
-                            describeDimError("sequence length", shape.seqLen),
-                            describeDimError("number of heads", shape.heads),
-                            describeDimError("head dimension", shape.headDim)})
+  for (std::string error :
+       {describeDimError("batch size", shape.batch, 0),
+        describeDimError("sequence length", shape.seqLen, 0),
+        describeDimError("number of heads", shape.heads, 0),
+        describeDimError("head dimension", shape.headDim, 1)})
     if (!error.empty())
       return error;
   return "";

@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -461,14 +462,64 @@ TEST(ReferenceTest, ValidateAcceptsGoodConfig) {
 TEST(ReferenceTest, ValidateRejectsBadShape) {
   Config config;
   config.branches = {{4, 1}};
-  EXPECT_EQ(validate(config, Shape{0, 4, 1, 1}),
-            "batch size 0 must be positive");
+  EXPECT_EQ(validate(config, Shape{-1, 4, 1, 1}),
+            "batch size -1 must not be negative");
   EXPECT_EQ(validate(config, Shape{1, -3, 1, 1}),
-            "sequence length -3 must be positive");
-  EXPECT_EQ(validate(config, Shape{1, 4, 0, 1}),
-            "number of heads 0 must be positive");
+            "sequence length -3 must not be negative");
+  EXPECT_EQ(validate(config, Shape{1, 4, -2, 1}),
+            "number of heads -2 must not be negative");
   EXPECT_EQ(validate(config, Shape{1, 4, 1, 0}),
             "head dimension 0 must be positive");
+}
+
+// B = 0, N = 0 or H = 0 is an empty problem, as the verifier allows: no
+// rows, no FLOPs, no diagnostic.
+TEST(ReferenceTest, EmptyShapesHaveNothingToCompute) {
+  Config config;
+  config.branches = {{4, 1}, {8, 2}};
+  config.causal = true;
+  for (Shape shape : {Shape{0, 16, 2, 4}, Shape{1, 0, 2, 4}, Shape{2, 8, 0, 4}}) {
+    EXPECT_EQ(validate(config, shape), "");
+    EXPECT_EQ(forwardFlops(config, shape), 0.0);
+    double sentinel = 7.0;
+    EXPECT_EQ(dilatedAttention(config, shape, &sentinel, &sentinel, &sentinel,
+                               &sentinel, &sentinel),
+              "");
+    EXPECT_EQ(sentinel, 7.0);
+  }
+}
+
+// The closed-form pair count equals the segment-by-segment sum, and costs
+// nothing at N = 2^40.
+TEST(ReferenceTest, ForwardFlopsInClosedForm) {
+  for (bool causal : {false, true})
+    for (Branch branch : {Branch{4, 1}, Branch{6, 4}, Branch{16, 3},
+                          Branch{100, 5}})
+      for (int64_t n : {1, 5, 16, 23, 97, 1000}) {
+        Config config;
+        config.branches = {branch};
+        config.causal = causal;
+        config.offsetMode = OffsetMode::Cyclic;
+        Shape shape{2, n, 5, 3};
+        double pairs = 0.0;
+        int64_t w = std::min(branch.segmentLength, n);
+        for (int64_t h = 0; h < 5; ++h)
+          for (int64_t start = 0; start < n; start += w) {
+            double m = double(numSelected(
+                std::min(w, n - start), branch.dilationRate,
+                headOffset(OffsetMode::Cyclic, h, 5, branch.dilationRate)));
+            pairs += causal ? m * (m + 1) / 2 : m * m;
+          }
+        EXPECT_DOUBLE_EQ(forwardFlops(config, shape), 4.0 * 2 * 3 * pairs)
+            << "w " << branch.segmentLength << " r " << branch.dilationRate
+            << " N " << n;
+      }
+  Config paper;
+  paper.branches = {{2048, 1}};
+  paper.causal = true;
+  // (2^40 / 2048) segments of 2048 * 2049 / 2 pairs, 4 B D H flops each.
+  EXPECT_DOUBLE_EQ(forwardFlops(paper, Shape{1, int64_t(1) << 40, 12, 64}),
+                   4.0 * 64 * 12 * double(int64_t(1) << 29) * 2048 * 2049 / 2);
 }
 
 TEST(ReferenceTest, ValidateRejectsBadBranches) {
