@@ -18,7 +18,12 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
 #include <string>
+#include <utility>
 
 namespace longnet {
 
@@ -36,8 +41,11 @@ inline std::string rewordCommandLineError(llvm::StringRef tool,
     std::string text = ("unknown option " + argument + " (see --help)").str();
     size_t suggestion = messages.find("Did you mean '");
     if (suggestion != llvm::StringRef::npos) {
-      llvm::StringRef rest = messages.drop_front(suggestion + 14);
-      text += "; did you mean '" + rest.split('\'').first.str() + "'?";
+      // LLVM always names the nearest option; keep it when it is near.
+      llvm::StringRef nearest =
+          messages.drop_front(suggestion + 14).split('\'').first;
+      if (argument.trim('\'').edit_distance(nearest) <= 2)
+        text += "; did you mean '" + nearest.str() + "'?";
     }
     return text;
   }
@@ -46,6 +54,18 @@ inline std::string rewordCommandLineError(llvm::StringRef tool,
     message.consume_back("!");
     std::string reworded = message.str();
     const char *cannotFind = "Cannot find option named ";
+    static const std::pair<const char *, const char *> kinds[] = {
+        {" value invalid for uint argument", " is not a non-negative integer"},
+        {" value invalid for ulong argument", " is not a non-negative integer"},
+        {" value invalid for ullong argument",
+         " is not a non-negative integer"},
+        {" value invalid for integer argument", " is not an integer"},
+        {" value invalid for long argument", " is not an integer"},
+        {" value invalid for llong argument", " is not an integer"},
+        {" value invalid for floating point argument", " is not a number"}};
+    for (auto [llvmWords, ourWords] : kinds)
+      if (message.ends_with(llvmWords))
+        reworded = (message.drop_back(strlen(llvmWords)) + ourWords).str();
     if (message.starts_with(cannotFind))
       reworded = ("unknown value " + message.drop_front(strlen(cannotFind)) +
                   " (see --help for the values)")
@@ -63,14 +83,46 @@ inline std::string rewordCommandLineError(llvm::StringRef tool,
 /// and returns false (the caller exits 1).
 inline bool parseToolCommandLine(int argc, char **argv, llvm::StringRef tool,
                                  llvm::StringRef overview) {
+  // Value errors ("'-1' value invalid for uint argument") go straight to
+  // llvm::errs(), not to the stream given to the parser: catch stderr too.
+  std::fflush(stderr);
+  llvm::errs().flush();
+  int savedStderr = dup(STDERR_FILENO);
+  FILE *capture = std::tmpfile();
+  if (savedStderr >= 0 && capture)
+    dup2(fileno(capture), STDERR_FILENO);
   std::string messages;
   llvm::raw_string_ostream errors(messages);
-  if (llvm::cl::ParseCommandLineOptions(argc, argv, overview, &errors))
+  bool parsed = llvm::cl::ParseCommandLineOptions(argc, argv, overview, &errors);
+  llvm::errs().flush();
+  if (savedStderr >= 0 && capture) {
+    dup2(savedStderr, STDERR_FILENO);
+    std::rewind(capture);
+    std::string direct;
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), capture)) > 0;)
+      direct.append(buffer, n);
+    messages = direct + messages;
+  }
+  if (savedStderr >= 0)
+    close(savedStderr);
+  if (capture)
+    std::fclose(capture);
+  if (parsed) {
+    // Warnings of a successful parse still belong on stderr.
+    llvm::errs() << messages;
     return true;
-  errors.flush();
+  }
   llvm::WithColor::error(llvm::errs(), tool)
       << rewordCommandLineError(tool, messages) << "\n";
   return false;
+}
+
+/// A number as the tools print it in messages: "-1", "0.5", "inf", "nan".
+inline std::string formatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
 }
 
 } // namespace longnet

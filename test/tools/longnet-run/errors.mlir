@@ -56,6 +56,40 @@
 // RUN: not longnet-run %t/add.mlir --init-scale=1,2,3 2>&1 | FileCheck %s --check-prefix=SCALES --implicit-check-not='{{.}}'
 // SCALES: longnet-run: error: the entry takes 2 arguments but --init-scale gives 3 scales (give one, or one per argument)
 
+// Options: llvm::cl's own errors in our format, values checked.
+// RUN: not longnet-run %t/add.mlir --threads=-1 2>&1 | FileCheck %s --check-prefix=THREADSNEG --implicit-check-not='{{.}}'
+// THREADSNEG: longnet-run: error: --threads: '-1' is not a non-negative integer
+// RUN: not longnet-run %t/add.mlir --bench=abc 2>&1 | FileCheck %s --check-prefix=BENCHABC --implicit-check-not='{{.}}'
+// BENCHABC: longnet-run: error: --bench: 'abc' is not a non-negative integer
+// RUN: not longnet-run %t/add.mlir --seed=-1 2>&1 | FileCheck %s --check-prefix=SEED --implicit-check-not='{{.}}'
+// SEED: longnet-run: error: --seed: '-1' is not a non-negative integer
+// RUN: not longnet-run %t/add.mlir --init=bogus 2>&1 | FileCheck %s --check-prefix=INIT --implicit-check-not='{{.}}'
+// INIT: longnet-run: error: --init: unknown value 'bogus' (see --help for the values)
+// RUN: not longnet-run %t/add.mlir --backend=bogus 2>&1 | FileCheck %s --check-prefix=BACKEND --implicit-check-not='{{.}}'
+// BACKEND: longnet-run: error: --backend: unknown value 'bogus' (see --help for the values)
+// RUN: not longnet-run %t/add.mlir --frobnicate 2>&1 | FileCheck %s --check-prefix=UNKNOWN --implicit-check-not='{{.}}'
+// UNKNOWN: longnet-run: error: unknown option '--frobnicate' (see --help){{$}}
+// RUN: not longnet-run %t/add.mlir --bnech=3 2>&1 | FileCheck %s --check-prefix=NEAR --implicit-check-not='{{.}}'
+// NEAR: longnet-run: error: unknown option '--bnech=3' (see --help); did you mean '--bench=3'?
+// RUN: not longnet-run %t/add.mlir --init-scale=nan 2>&1 | FileCheck %s --check-prefix=SCALENAN --implicit-check-not='{{.}}'
+// SCALENAN: longnet-run: error: --init-scale must be finite non-negative numbers, got nan
+// RUN: not longnet-run %t/add.mlir --rtol=inf 2>&1 | FileCheck %s --check-prefix=RTOLINF --implicit-check-not='{{.}}'
+// RTOLINF: longnet-run: error: --rtol must be a finite non-negative number, got inf
+// RUN: not longnet-run %t/add.mlir --key-tile=-1 2>&1 | FileCheck %s --check-prefix=KEYTILE --implicit-check-not='{{.}}'
+// KEYTILE: longnet-run: error: --key-tile must be positive, got -1
+// RUN: not longnet-run %t/add.mlir --shared-libs=%t/add.mlir 2>&1 | FileCheck %s --check-prefix=NOTELF --implicit-check-not='{{.}}'
+// NOTELF: longnet-run: error: --shared-libs: '{{.*}}add.mlir': not an ELF file
+// RUN: not longnet-run %t/add.mlir --shared-libs=%t/missing.so 2>&1 | FileCheck %s --check-prefix=NOLIB --implicit-check-not='{{.}}'
+// NOLIB: longnet-run: error: --shared-libs: cannot read '{{.*}}missing.so'
+// A D known only at run time is checked like a static one (D = 0 gave NaN).
+// RUN: not longnet-run %t/dynamic-d.mlir --shapes=1x8x2x0,1x8x2x0,1x8x2x0 2>&1 | FileCheck %s --check-prefix=DZERO --implicit-check-not='{{.}}'
+// DZERO: longnet-run: error: the longnet.dilated_attention at {{.*}}dynamic-d.mlir:2:8 gets query 1x8x2x0 (argument 0) with head dimension D = 0; D must be at least 1
+// Empty (zero-size) .npy inputs: an empty sequence runs.
+// RUN: %python %S/Inputs/npy_tool.py write %t/empty.npy '<f4' 1x0x2x4
+// RUN: longnet-run %t/attention.mlir --inputs=%t/empty.npy,%t/empty.npy,%t/empty.npy --check | FileCheck %s --check-prefix=EMPTY
+// EMPTY: result 0: tensor<1x0x2x4xf32> no values
+// EMPTY: check result 0: {{.*}}: ok
+
 // .npy inputs.
 // RUN: not longnet-run %t/add.mlir --inputs %t/a.npy 2>&1 | FileCheck %s --check-prefix=NINPUTS --implicit-check-not='{{.}}'
 // NINPUTS: longnet-run: error: the entry takes 2 arguments but --inputs gives 1 files
@@ -92,7 +126,7 @@
 // RUN: not longnet-run %t/add.mlir --query-tile 0 2>&1 | FileCheck %s --check-prefix=TILE --implicit-check-not='{{.}}'
 // TILE: longnet-run: error: --query-tile must be positive, got 0
 // RUN: not longnet-run %t/add.mlir --rtol=-1 2>&1 | FileCheck %s --check-prefix=RTOL --implicit-check-not='{{.}}'
-// RTOL: longnet-run: error: --rtol must be a non-negative number
+// RTOL: longnet-run: error: --rtol must be a finite non-negative number, got -1
 
 //--- add.mlir
 func.func @main(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x3xf32> {
@@ -144,6 +178,13 @@ func.func @main(%q: tensor<1x?x2x4xf32>, %k: tensor<1x?x2x4xf32>,
       : (tensor<1x?x2x4xf32>, tensor<1x?x2x4xf32>, tensor<1x?x2x4xf32>)
       -> tensor<1x?x2x4xf32>
   return %o : tensor<1x?x2x4xf32>
+}
+
+//--- dynamic-d.mlir
+func.func @main(%q: tensor<1x8x2x?xf32>, %k: tensor<1x8x2x?xf32>, %v: tensor<1x8x2x?xf32>) -> tensor<1x8x2x?xf32> {
+  %o = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 4>, dilation_rates = array<i64: 1>}
+      : (tensor<1x8x2x?xf32>, tensor<1x8x2x?xf32>, tensor<1x8x2x?xf32>) -> tensor<1x8x2x?xf32>
+  return %o : tensor<1x8x2x?xf32>
 }
 
 //--- types.mlir

@@ -6,7 +6,8 @@ the Python standard library alone (no NumPy).
       SHAPE is 2x3 ('scalar' for 0-d); DESCR '<f2', '<f4', '<f8', '>f4', '<u2'
       (raw integers), or '<V2' / 'bfloat16' (floats stored as bf16 bits).
       'ramp' as the only value writes 0, 1, 2, ... scaled by 1/8;
-      'fill=C' every element C.
+      'fill=C' every element C; 'normal=S,SEED' N(0, S^2) draws of Python's
+      random.Random(SEED).
   npy_tool.py print FILE
       prints "DESCR SHAPE" and then the values on one line.
   npy_tool.py attention Q K V OUT [ATOL]
@@ -15,6 +16,7 @@ the Python standard library alone (no NumPy).
 """
 import ast
 import math
+import random
 import struct
 import sys
 
@@ -42,6 +44,10 @@ def write(path, descr, shape_text, args):
         args = [str(i / 8) for i in range(count)]
     elif len(args) == 1 and args[0].startswith("fill="):
         args = [args[0][len("fill="):]] * count
+    elif len(args) == 1 and args[0].startswith("normal="):
+        sigma, seed = args[0][len("normal="):].split(",")
+        rng = random.Random(int(seed))
+        args = [rng.gauss(0.0, float(sigma)) for _ in range(count)]
     header = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (
         descr, fortran, repr(shape))
     header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
