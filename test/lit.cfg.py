@@ -62,3 +62,34 @@ if shutil.which("mpirun"):
     config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     config.environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
     config.environment["LONGNET_COMM_TIMEOUT_S"] = "60"
+
+# `ptxemu`: ../shared/ptxemu (a PTX interpreter in numpy, its README) runs the
+# compiled GPU code of a model on the CPU. Present when the folder is there,
+# a Python with numpy is found (the project's .venv first: scripts/
+# install-deps.sh makes it) and its selftest passes; the GPU correctness
+# matrix then runs under emulation (test/Integration/GPUEmulated).
+import subprocess
+import sys
+
+def find_numpy_python():
+    candidates = [os.environ.get("LONGNET_PTXEMU_PYTHON", ""),
+                  os.path.join(config.longnet_src_root, ".venv", "bin", "python"),
+                  sys.executable, shutil.which("python3") or ""]
+    for python in candidates:
+        if python and os.access(python, os.X_OK) and subprocess.call(
+                [python, "-c", "import numpy"], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL) == 0:
+            return python
+    return None
+
+ptxemu = os.path.normpath(os.path.join(config.longnet_src_root, "..", "shared", "ptxemu", "ptxemu"))
+ptxemu_python = find_numpy_python() if os.access(ptxemu, os.R_OK) else None
+if ptxemu_python and subprocess.call([ptxemu_python, ptxemu, "selftest"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("ptxemu")
+    config.substitutions.append(("%ptxemu-python", ptxemu_python))
+    config.substitutions.append(("%ptxemu-run", "%s %s run --compiler %s" % (
+        ptxemu_python, ptxemu, os.path.join(config.longnet_tools_dir, "longnet-compile"))))
+    config.substitutions.append(("%ptxemu", ptxemu))
+config.substitutions.append(("%longnet_tools_dir", config.longnet_tools_dir))
+llvm_config.with_system_environment(["LONGNET_EMULATE_ALL"])
