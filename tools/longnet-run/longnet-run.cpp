@@ -198,12 +198,12 @@ llvm::Error checkFlags() {
         !(*tolerance >= 0.0 && std::isfinite(*tolerance)))
       return makeError("--" + tolerance->ArgStr +
                        " must be a finite non-negative number, got " +
-                       llvm::formatv("{0}", double(*tolerance)).str());
+                       ::longnet::formatNumber(*tolerance));
   for (double scale : initScales)
     if (!(scale >= 0.0 && std::isfinite(scale)))
       return makeError("--init-scale must be finite non-negative numbers, "
                        "got " +
-                       llvm::formatv("{0}", scale).str());
+                       ::longnet::formatNumber(scale));
   // The dynamic loader warns about, and skips, what it cannot load.
   for (const std::string &library : sharedLibraries) {
     std::vector<uint8_t> bytes;
