@@ -300,8 +300,9 @@ std::string longnet::reference::dilatedAttention(
       return error;
 
   int64_t rows = numRows(shape);
-  std::vector<double> branchOut(rows * shape.headDim);
-  std::vector<double> branchLse(rows);
+  // At least one element: an empty problem still passes buffers, not null.
+  std::vector<double> branchOut(std::max<int64_t>(rows * shape.headDim, 1));
+  std::vector<double> branchLse(std::max<int64_t>(rows, 1));
   MixtureAccumulator mixture(rows, shape.headDim);
   for (const Branch &branch : config.branches) {
     std::string error = dilatedAttentionBranch(

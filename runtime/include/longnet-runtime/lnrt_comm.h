@@ -32,9 +32,12 @@ extern "C" {
 /// Bytes of an NCCL unique id (NCCL_UNIQUE_ID_BYTES).
 #define LNRT_NCCL_UNIQUE_ID_BYTES 128
 
-/// Seconds a collective may take before it fails (LONGNET_COMM_TIMEOUT_S
-/// overrides it).
-#define LNRT_COMM_DEFAULT_TIMEOUT_S 300
+/// Seconds a collective may wait for the other ranks before it fails
+/// (LONGNET_COMM_TIMEOUT_S overrides it). 60 s: long enough for the largest
+/// legitimate skew between ranks (the first all-gather waits for the
+/// slowest rank's compilation and local branches), short enough that a
+/// stopped rank does not hold a job for minutes (docs/reliability.md).
+#define LNRT_COMM_DEFAULT_TIMEOUT_S 60
 
 /*===--------------------------------------------------------------------===*\
 |* Backends                                                                  *|

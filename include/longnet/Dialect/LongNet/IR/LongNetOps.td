@@ -43,7 +43,10 @@ def LongNet_DilatedAttentionOp : LongNet_Op<"dilated_attention", [Pure]> {
     `exp(lse_i) / sum_i' exp(lse_i')` over the branches covering the row.
     A row no branch covers has output `0` and log-sum-exp `-inf`.
 
-    `scale` defaults to `1/sqrt(D)`; `offset_mode` defaults to `cyclic`.
+    `scale` defaults to `1/sqrt(D)`; given, it must be positive and finite
+    and, for f16, bf16 and f32 operands (f32 logits), `scale * D` must stay
+    within f32's range (3.4e38) when D is static. `offset_mode` defaults to
+    `cyclic`.
     The optional second result is the combined log-sum-exp, a
     `[B, N, H]` tensor of f32.
 
