@@ -104,6 +104,8 @@ const char *lnrt_status_string(lnrt_status status) {
     return "LNRT_ERROR_MODEL";
   case LNRT_ERROR_COMM:
     return "LNRT_ERROR_COMM";
+  case LNRT_STATUS_MAX_ENUM:
+    break;
   }
   return "LNRT_ERROR_UNKNOWN";
 }
@@ -124,6 +126,8 @@ const char *lnrt_dtype_name(lnrt_dtype dtype) {
     return "f32";
   case LNRT_F64:
     return "f64";
+  case LNRT_DTYPE_MAX_ENUM:
+    break;
   }
   return nullptr;
 }
@@ -137,6 +141,8 @@ size_t lnrt_dtype_size(lnrt_dtype dtype) {
     return 4;
   case LNRT_F64:
     return 8;
+  case LNRT_DTYPE_MAX_ENUM:
+    break;
   }
   return 0;
 }

@@ -254,6 +254,8 @@ struct HostTensor {
     case LNRT_F64:
       std::memcpy(&value, at, 8);
       return value;
+    case LNRT_DTYPE_MAX_ENUM:
+      break;
     }
     return NAN;
   }
@@ -277,6 +279,8 @@ struct HostTensor {
     case LNRT_F64:
       std::memcpy(at, &value, 8);
       return;
+    case LNRT_DTYPE_MAX_ENUM:
+      break;
     }
   }
 };
@@ -292,6 +296,8 @@ npy::DType toNpy(lnrt_dtype dtype) {
     return npy::DType::Float32;
   case LNRT_F64:
     return npy::DType::Float64;
+  case LNRT_DTYPE_MAX_ENUM:
+    break;
   }
   return npy::DType::Float32;
 }
@@ -566,6 +572,8 @@ double defaultTolerance(lnrt_dtype dtype) {
     return 1e-4;
   case LNRT_F64:
     return 1e-9;
+  case LNRT_DTYPE_MAX_ENUM:
+    break;
   }
   return 0.0;
 }

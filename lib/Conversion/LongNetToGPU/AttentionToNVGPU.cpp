@@ -237,8 +237,11 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
   // One block per (query tile, segment, batch x head), linearised in x: the
   // y and z grid limits (65535) are too small for long sequences.
   geo.numQueryTiles = ceilDiv(geo.maxSelected, idx(queryTile));
-  Value gridX = mul(mul(geo.numQueryTiles, geo.numSegments),
-                    mul(geo.batchSize, geo.numHeads));
+  // One op per statement: argument evaluation order is unspecified, and
+  // the IR must not depend on the host compiler.
+  Value batchHeads = mul(geo.batchSize, geo.numHeads);
+  Value tilesSegments = mul(geo.numQueryTiles, geo.numSegments);
+  Value gridX = mul(tilesSegments, batchHeads);
   // CUDA rejects empty grids: launch only when there is work.
   Value zero = idx(0);
   Value hasWork = ult(zero, gridX);

@@ -49,6 +49,9 @@ typedef enum lnrt_status {
   /// A collective failed or timed out (lnrt_comm.h); the communicator is
   /// unusable afterwards.
   LNRT_ERROR_COMM = 10,
+  /* Not a value: makes every int in [0, INT32_MAX] a valid value of the
+     type in C++ too, so that an implementation may check what C passes. */
+  LNRT_STATUS_MAX_ENUM = 0x7fffffff,
 } lnrt_status;
 
 typedef enum lnrt_dtype {
@@ -56,16 +59,25 @@ typedef enum lnrt_dtype {
   LNRT_BF16 = 1,
   LNRT_F32 = 2,
   LNRT_F64 = 3,
+  /* Not a value: makes every int in [0, INT32_MAX] a valid value of the
+     type in C++ too, so that an implementation may check what C passes. */
+  LNRT_DTYPE_MAX_ENUM = 0x7fffffff,
 } lnrt_dtype;
 
 typedef enum lnrt_memory {
   LNRT_MEMORY_HOST = 0,
   LNRT_MEMORY_DEVICE = 1,
+  /* Not a value: makes every int in [0, INT32_MAX] a valid value of the
+     type in C++ too, so that an implementation may check what C passes. */
+  LNRT_MEMORY_MAX_ENUM = 0x7fffffff,
 } lnrt_memory;
 
 typedef enum lnrt_target {
   LNRT_TARGET_CPU = 0,
   LNRT_TARGET_CUDA = 1,
+  /* Not a value: makes every int in [0, INT32_MAX] a valid value of the
+     type in C++ too, so that an implementation may check what C passes. */
+  LNRT_TARGET_MAX_ENUM = 0x7fffffff,
 } lnrt_target;
 
 #define LNRT_MAX_RANK 8

@@ -346,9 +346,12 @@ void FlashEmitter::emitSoftmaxRows(Value keyStart, Value numK, bool mask) {
   Value negInfVec = splat(negInf());
   forLoop(zero, numQPadded, idx(tiles.lanes), {}, [&](Value i, ValueRange) {
     // Sequence-independent selected indices of these queries.
-    Value queries = add(vector::BroadcastOp::create(b, loc, indexVec,
-                                                    inKeySpace(add(qStart, i))),
-                        vector::StepOp::create(b, loc, indexVec));
+    // One op per statement: the IR must not depend on the host compiler's
+    // order of evaluating arguments.
+    Value lanes = vector::StepOp::create(b, loc, indexVec);
+    Value first = inKeySpace(add(qStart, i));
+    Value queries =
+        add(vector::BroadcastOp::create(b, loc, indexVec, first), lanes);
     auto masked = [&](Value j, Value s) -> Value {
       if (!mask)
         return s;

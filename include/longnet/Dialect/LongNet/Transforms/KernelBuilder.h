@@ -102,7 +102,11 @@ public:
     MergeWeights w;
     w.keep = select(oldWins, large, small);
     w.fresh = select(oldWins, small, large);
-    w.lse = fadd(fmax(oldLse, branchLse), log(onePlusE));
+    // One statement per op: argument evaluation order is unspecified, and
+    // the emitted IR must not depend on the host compiler.
+    Value logOnePlusE = log(onePlusE);
+    Value top = fmax(oldLse, branchLse);
+    w.lse = fadd(top, logOnePlusE);
     return w;
   }
 
