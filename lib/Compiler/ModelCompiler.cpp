@@ -287,7 +287,8 @@ llvm::Error linkSharedLibrary(StringRef object, StringRef output,
 
 } // namespace
 
-void mlir::longnet::registerModelCompilerDependencies(DialectRegistry &registry) {
+void mlir::longnet::registerModelCompilerDependencies(
+    DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllToLLVMIRTranslations(registry);
@@ -302,8 +303,8 @@ void mlir::longnet::registerModelCompilerDependencies(DialectRegistry &registry)
 }
 
 LogicalResult mlir::longnet::lowerModel(ModuleOp module,
-                                  const ModelCompilerOptions &options,
-                                  StringRef kernelFormat) {
+                                        const ModelCompilerOptions &options,
+                                        StringRef kernelFormat) {
   if (failed(collectEntries(module)))
     return failure();
   return runPipeline(module, options, /*reference=*/false, kernelFormat);
@@ -322,8 +323,8 @@ FailureOr<std::string> mlir::longnet::getKernelPTX(ModuleOp lowered) {
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
 mlir::longnet::compileModelToLLVMIR(ModuleOp module,
-                              const ModelCompilerOptions &options,
-                              llvm::LLVMContext &context) {
+                                    const ModelCompilerOptions &options,
+                                    llvm::LLVMContext &context) {
   FailureOr<SmallVector<EntryInfo>> entries = collectEntries(module);
   if (failed(entries))
     return llvm::createStringError("the model has no entry to compile");
@@ -371,9 +372,10 @@ mlir::longnet::compileModelToLLVMIR(ModuleOp module,
   return llvmModule;
 }
 
-llvm::Error mlir::longnet::writeSharedLibrary(llvm::Module &llvmModule,
-                                        const ModelCompilerOptions &options,
-                                        StringRef path) {
+llvm::Error
+mlir::longnet::writeSharedLibrary(llvm::Module &llvmModule,
+                                  const ModelCompilerOptions &options,
+                                  StringRef path) {
   auto machine = createHostMachine(options.hostCPU);
   if (!machine)
     return machine.takeError();
@@ -395,7 +397,7 @@ llvm::Error mlir::longnet::writeSharedLibrary(llvm::Module &llvmModule,
 }
 
 std::string mlir::longnet::getDefaultRuntimeDir(const char *argv0,
-                                          void *mainAddress) {
+                                                void *mainAddress) {
   std::string exe = llvm::sys::fs::getMainExecutable(argv0, mainAddress);
   SmallString<256> dir(llvm::sys::path::parent_path(exe));
   llvm::sys::path::append(dir, "..", "lib");

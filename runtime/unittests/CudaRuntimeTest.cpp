@@ -19,8 +19,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -423,8 +423,7 @@ TEST(ModelLoad, CorruptedFiles) {
 TEST(ModelLoad, IntactCopyLoads) {
   std::string path = writeTemporary("copy.so", readBytes(fakeModel("cpu")));
   lnrt_model *model = nullptr;
-  EXPECT_EQ(lnrt_model_load(path.c_str(), &model), LNRT_SUCCESS)
-      << lastError();
+  EXPECT_EQ(lnrt_model_load(path.c_str(), &model), LNRT_SUCCESS) << lastError();
   lnrt_model_unload(model);
   std::remove(path.c_str());
 }

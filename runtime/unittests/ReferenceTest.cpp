@@ -478,7 +478,8 @@ TEST(ReferenceTest, EmptyShapesHaveNothingToCompute) {
   Config config;
   config.branches = {{4, 1}, {8, 2}};
   config.causal = true;
-  for (Shape shape : {Shape{0, 16, 2, 4}, Shape{1, 0, 2, 4}, Shape{2, 8, 0, 4}}) {
+  for (Shape shape :
+       {Shape{0, 16, 2, 4}, Shape{1, 0, 2, 4}, Shape{2, 8, 0, 4}}) {
     EXPECT_EQ(validate(config, shape), "");
     EXPECT_EQ(forwardFlops(config, shape), 0.0);
     double sentinel = 7.0;
@@ -493,8 +494,8 @@ TEST(ReferenceTest, EmptyShapesHaveNothingToCompute) {
 // nothing at N = 2^40.
 TEST(ReferenceTest, ForwardFlopsInClosedForm) {
   for (bool causal : {false, true})
-    for (Branch branch : {Branch{4, 1}, Branch{6, 4}, Branch{16, 3},
-                          Branch{100, 5}})
+    for (Branch branch :
+         {Branch{4, 1}, Branch{6, 4}, Branch{16, 3}, Branch{100, 5}})
       for (int64_t n : {1, 5, 16, 23, 97, 1000}) {
         Config config;
         config.branches = {branch};

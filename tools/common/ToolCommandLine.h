@@ -1,4 +1,5 @@
-//===- ToolCommandLine.h - Command-line errors in the tools' format -*- C++ -*-===//
+//===- ToolCommandLine.h - Command-line errors in the tools' format -*- C++
+//-*-===//
 //
 // Part of the longnet-mlir project.
 //
@@ -33,6 +34,8 @@ namespace longnet {
 inline std::string rewordCommandLineError(llvm::StringRef tool,
                                           llvm::StringRef messages) {
   llvm::StringRef line = messages.split('\n').first.trim();
+  if (line.empty())
+    return "invalid command line (see --help)";
   std::string prefix = (tool + ": ").str();
   if (line.starts_with(prefix))
     line = line.drop_front(prefix.size());
@@ -93,7 +96,8 @@ inline bool parseToolCommandLine(int argc, char **argv, llvm::StringRef tool,
     dup2(fileno(capture), STDERR_FILENO);
   std::string messages;
   llvm::raw_string_ostream errors(messages);
-  bool parsed = llvm::cl::ParseCommandLineOptions(argc, argv, overview, &errors);
+  bool parsed =
+      llvm::cl::ParseCommandLineOptions(argc, argv, overview, &errors);
   llvm::errs().flush();
   if (savedStderr >= 0 && capture) {
     dup2(savedStderr, STDERR_FILENO);

@@ -95,8 +95,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   if (!::longnet::parseToolCommandLine(argc, argv, "longnet-compile",
-                                     "longnet-compile: compile model IR to a "
-                                     "self-contained shared library\n"))
+                                       "longnet-compile: compile model IR to a "
+                                       "self-contained shared library\n"))
     return 1;
   if (target != "cuda" && target != "cpu")
     return fail("--target must be cuda or cpu, got '" + target + "'");
@@ -116,8 +116,8 @@ int main(int argc, char **argv) {
     return fail("--key-tile must be positive, got " + llvm::Twine(keyTile));
 
   mlir::longnet::ModelCompilerOptions options;
-  options.target =
-      target == "cuda" ? mlir::longnet::ModelTarget::CUDA : mlir::longnet::ModelTarget::CPU;
+  options.target = target == "cuda" ? mlir::longnet::ModelTarget::CUDA
+                                    : mlir::longnet::ModelTarget::CPU;
   options.chip = chip;
   options.cpuQueryTile = queryTile;
   options.cpuKeyTile = keyTile < 0 ? 96 : int64_t(keyTile);
@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
 
   if (emit == "ptx" || emit == "mlir") {
     if (failed(mlir::longnet::lowerModel(*module, options,
-                                   emit == "ptx" ? "isa" : "fatbin")))
+                                         emit == "ptx" ? "isa" : "fatbin")))
       return fail("lowering '" + inputFile + "' failed");
     if (emit == "mlir") {
       std::string text;

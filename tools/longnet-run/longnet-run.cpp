@@ -210,7 +210,8 @@ llvm::Error checkFlags() {
     std::string problem;
     if (!::longnet::modelfile::readFile(library, bytes, problem))
       return makeError("--shared-libs: " + problem);
-    problem = ::longnet::modelfile::describeELFError(bytes.data(), bytes.size());
+    problem =
+        ::longnet::modelfile::describeELFError(bytes.data(), bytes.size());
     if (!problem.empty())
       return makeError("--shared-libs: '" + library + "': " + problem);
   }

@@ -95,7 +95,7 @@ public:
         cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
         cast<MemRefType>(p.value.getType()).getLayout().isIdentity();
     // A dynamic D is refused by emit(); no size is computed from it.
-    keyTile = keyTileOption > 0               ? keyTileOption
+    keyTile = keyTileOption > 0                ? keyTileOption
               : ShapedType::isDynamic(headDim) ? 16
                                                : defaultKeyTile();
   }

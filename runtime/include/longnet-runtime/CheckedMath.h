@@ -52,8 +52,8 @@ std::optional<int64_t> checkedProduct(const Range &sizes, int64_t factor = 1) {
   return product;
 }
 
-inline std::optional<int64_t> checkedProduct(std::initializer_list<int64_t> sizes,
-                                             int64_t factor = 1) {
+inline std::optional<int64_t>
+checkedProduct(std::initializer_list<int64_t> sizes, int64_t factor = 1) {
   return checkedProduct<std::initializer_list<int64_t>>(sizes, factor);
 }
 

@@ -113,8 +113,9 @@ inline std::string describeELFError(const uint8_t *library, size_t size) {
     if (!within(segment.p_offset, segment.p_filesz, 1))
       return "segment " + std::to_string(i) + " lies outside the file";
     if (segment.p_type == PT_LOAD && segment.p_memsz < segment.p_filesz)
-      return "segment " + std::to_string(i) + " is larger in the file than in "
-                                              "memory";
+      return "segment " + std::to_string(i) +
+             " is larger in the file than in "
+             "memory";
   }
   return "";
 }

@@ -240,7 +240,8 @@ static LogicalResult verifyBranches(DilatedAttentionOp op) {
 }
 
 LogicalResult DilatedAttentionOp::verify() {
-  if (failed(verifyBranches(*this)) || failed(verifyScale(*this, getScale(), getQuery())))
+  if (failed(verifyBranches(*this)) ||
+      failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
   if (failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
                        {{"output", getOutput().getType()}},
