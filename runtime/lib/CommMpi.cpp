@@ -94,7 +94,8 @@ public:
                                bytes, gathered.data(), timeout);
         !outcome)
       return outcome;
-    for (size_t b = 0; b < gather.batch; ++b)
+    // Empty blocks (N = 0) have no buffers to copy from or to.
+    for (size_t b = 0; gather.blockBytes != 0 && b < gather.batch; ++b)
       for (size_t k = 0; k < size_t(gather.groupSize); ++k)
         std::memcpy(
             gather.recv + (b * gather.groupSize + k) * gather.blockBytes,

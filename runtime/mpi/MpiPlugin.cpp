@@ -26,6 +26,13 @@
 
 namespace {
 
+/// memcpy that does nothing for zero bytes: empty tensors (N = 0 or B = 0)
+/// have null buffers, and memcpy(dst, nullptr, 0) is undefined.
+void copyBytes(void *destination, const void *source, size_t bytes) {
+  if (bytes != 0)
+    std::memcpy(destination, source, bytes);
+}
+
 struct MpiState {
   bool initialisedMpi = false;
   MPI_Comm world = MPI_COMM_NULL;
@@ -230,7 +237,7 @@ lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
     return status;
   // [send | recv of groupSize blocks]
   Staging staging(bytes * (1 + size_t(groupSize)));
-  std::memcpy(staging.data, send, bytes);
+  copyBytes(staging.data, send, bytes);
   char *gathered = staging.data + bytes;
   if (lnrt_status status = runCollective(
           "MPI_Iallgather", timeoutSeconds, staging, error,
@@ -239,7 +246,7 @@ lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
                                   type.count, type.type, comm, &request);
           }))
     return status;
-  std::memcpy(recv, gathered, bytes * size_t(groupSize));
+  copyBytes(recv, gathered, bytes * size_t(groupSize));
   return LNRT_SUCCESS;
 }
 
@@ -252,7 +259,7 @@ lnrt_status gatherToRoot(const void *send, size_t bytes, void *recv,
     return status;
   bool isRoot = state.rank == 0;
   Staging staging(bytes * (isRoot ? 1 + size_t(state.size) : 1));
-  std::memcpy(staging.data, send, bytes);
+  copyBytes(staging.data, send, bytes);
   char *gathered = staging.data + bytes;
   if (lnrt_status status = runCollective(
           "MPI_Igather", timeoutSeconds, staging, error,
@@ -263,7 +270,7 @@ lnrt_status gatherToRoot(const void *send, size_t bytes, void *recv,
           }))
     return status;
   if (isRoot)
-    std::memcpy(recv, gathered, bytes * size_t(state.size));
+    copyBytes(recv, gathered, bytes * size_t(state.size));
   return LNRT_SUCCESS;
 }
 
@@ -275,7 +282,7 @@ lnrt_status broadcast(void *buf, size_t bytes, int root, double timeoutSeconds,
   if (lnrt_status status = type.init(bytes, error))
     return status;
   Staging staging(bytes);
-  std::memcpy(staging.data, buf, bytes);
+  copyBytes(staging.data, buf, bytes);
   if (lnrt_status status =
           runCollective("MPI_Ibcast", timeoutSeconds, staging, error,
                         [&](MPI_Request &request) {
@@ -283,7 +290,7 @@ lnrt_status broadcast(void *buf, size_t bytes, int root, double timeoutSeconds,
                                             root, state.world, &request);
                         }))
     return status;
-  std::memcpy(buf, staging.data, bytes);
+  copyBytes(buf, staging.data, bytes);
   return LNRT_SUCCESS;
 }
 
