@@ -157,13 +157,12 @@ Outcome checkConstructors(const lnrt_model &model, const Outcome &recorded) {
 /// The element count of a shape that checkTensor or checkReturned accepted
 /// (non-negative, byte size within int64_t).
 int64_t numElements(const int64_t *shape, size_t rank) {
-  return longnet::checkedProduct(shape, int64_t(rank)).value_or(0);
+  return longnet::checkedProduct(shape, rank, 1).value_or(0);
 }
 
 /// Whether the byte size of `rank` sizes of `dtype` fits in int64_t.
 bool sizeFits(const int64_t *shape, size_t rank, lnrt_dtype dtype) {
-  return longnet::checkedProduct(shape, int64_t(rank),
-                                 int64_t(lnrt_dtype_size(dtype)))
+  return longnet::checkedProduct(shape, rank, int64_t(lnrt_dtype_size(dtype)))
       .has_value();
 }
 

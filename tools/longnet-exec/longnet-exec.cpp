@@ -214,7 +214,7 @@ std::string describeTensor(const lnrt_tensor &tensor) {
 int64_t numElements(const lnrt_tensor &tensor) {
   int64_t elementSize = std::max<int64_t>(1, lnrt_dtype_size(tensor.dtype));
   std::optional<int64_t> bytes =
-      longnet::checkedProduct(tensor.shape, tensor.rank, elementSize);
+      longnet::checkedProduct(tensor.shape, size_t(tensor.rank), elementSize);
   if (!bytes)
     fail(describeTensor(tensor) + ": its size in bytes overflows a 64-bit "
                                   "integer");

@@ -6,6 +6,8 @@
 
 #include "HostTensor.h"
 
+#include "longnet-runtime/CheckedMath.h"
+
 #include "longnet-runtime/HalfPrecision.h"
 
 #include "llvm/Support/ErrorHandling.h"
@@ -50,11 +52,11 @@ int64_t countElements(llvm::ArrayRef<int64_t> shape) {
 /// The byte size of `shape`, or nullopt when it overflows.
 std::optional<size_t> computeSizeInBytes(ElementType type,
                                          llvm::ArrayRef<int64_t> shape) {
-  size_t size = npy::elementSize(type);
-  for (int64_t dim : shape)
-    if (dim < 0 || __builtin_mul_overflow(size, size_t(dim), &size))
-      return std::nullopt;
-  return size;
+  std::optional<int64_t> size = ::longnet::checkedProduct(
+      shape.data(), shape.size(), int64_t(npy::elementSize(type)));
+  if (!size)
+    return std::nullopt;
+  return size_t(*size);
 }
 
 /// Uniform double in [0, 1) from the top 53 bits of a 64-bit draw.

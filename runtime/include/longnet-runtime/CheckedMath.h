@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <optional>
 
 namespace longnet {
@@ -35,33 +36,12 @@ inline std::optional<int64_t> checkedAdd(int64_t x, int64_t y) {
   return sum;
 }
 
-/// The product of `sizes` (each >= 0) times `factor`, or nullopt when a size
-/// is negative or the product overflows int64_t. Works on any range of
-/// integers (ArrayRef, std::vector, a C array with its length).
-template <typename Range>
-std::optional<int64_t> checkedProduct(const Range &sizes, int64_t factor = 1) {
-  int64_t product = factor;
-  for (auto size : sizes) {
-    if (int64_t(size) < 0)
-      return std::nullopt;
-    std::optional<int64_t> next = checkedMul(product, int64_t(size));
-    if (!next)
-      return std::nullopt;
-    product = *next;
-  }
-  return product;
-}
-
-inline std::optional<int64_t>
-checkedProduct(std::initializer_list<int64_t> sizes, int64_t factor = 1) {
-  return checkedProduct<std::initializer_list<int64_t>>(sizes, factor);
-}
-
-/// The product of `rank` sizes at `sizes`, times `factor`.
-inline std::optional<int64_t> checkedProduct(const int64_t *sizes, int64_t rank,
+/// The product of `count` sizes at `sizes` (each >= 0) times `factor`, or
+/// nullopt when a size is negative or the product overflows int64_t.
+inline std::optional<int64_t> checkedProduct(const int64_t *sizes, size_t count,
                                              int64_t factor = 1) {
   int64_t product = factor;
-  for (int64_t i = 0; i < rank; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     if (sizes[i] < 0)
       return std::nullopt;
     std::optional<int64_t> next = checkedMul(product, sizes[i]);
@@ -70,6 +50,18 @@ inline std::optional<int64_t> checkedProduct(const int64_t *sizes, int64_t rank,
     product = *next;
   }
   return product;
+}
+
+/// The same over a contiguous range of int64_t (std::vector, ArrayRef,
+/// std::initializer_list).
+template <typename Range>
+std::optional<int64_t> checkedProduct(const Range &sizes, int64_t factor = 1) {
+  return checkedProduct(std::data(sizes), std::size(sizes), factor);
+}
+
+inline std::optional<int64_t>
+checkedProduct(std::initializer_list<int64_t> sizes, int64_t factor = 1) {
+  return checkedProduct(std::data(sizes), std::size(sizes), factor);
 }
 
 } // namespace longnet
