@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet-runtime/ParallelReference.h"
+#include "BackwardKernel.h"
 #include "MixtureAccumulator.h"
 
 #include <algorithm>
@@ -185,6 +186,24 @@ std::string longnet::reference::dilatedAttentionParallel(
                 for (int64_t row = chunk * kRowsPerTask; row < end; ++row)
                   mixture.writeRow(row, out + row * shape.headDim,
                                    lse ? lse + row : nullptr);
+              });
+  return "";
+}
+
+std::string longnet::reference::dilatedAttentionBackwardParallel(
+    const Config &config, const Shape &shape, const double *q, const double *k,
+    const double *v, const double *out, const double *lse, const double *dout,
+    const double *dlse, double *dq, double *dk, double *dv,
+    unsigned numThreads) {
+  detail::BackwardProblem problem{config, shape, q,  k,  v,  out,
+                          lse,    dout,  dlse, dq, dk, dv};
+  if (std::string error = detail::describeBackwardError(problem);
+      !error.empty())
+    return error;
+  int64_t heads = shape.heads;
+  parallelFor(shape.batch * heads, resolveThreadCount(numThreads),
+              [&](int64_t task) {
+                detail::backwardHead(problem, task / heads, task % heads);
               });
   return "";
 }

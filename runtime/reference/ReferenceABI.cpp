@@ -12,6 +12,7 @@
 #include "longnet-runtime/ParallelReference.h"
 
 #include <cstdio>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@
 using namespace longnet::reference;
 
 namespace {
+
+template <typename T> using ArrayRefLike = const std::vector<T> &;
 
 template <typename T, int Rank>
 int64_t numElements(const LongNetMemRef<T, Rank> &memref) {
@@ -84,18 +87,12 @@ std::string formatSizes(const int64_t *sizes, int rank) {
   return text;
 }
 
-/// Checks that q, k, v and out are usable [B, N, H, D] memrefs of one shape,
-/// lse (when given) is [B, N, H], and the branch lists have equal lengths.
-std::string describeOperandError(LongNetMemRef<double, 4> *q,
-                                 LongNetMemRef<double, 4> *k,
-                                 LongNetMemRef<double, 4> *v,
-                                 LongNetMemRef<double, 4> *out,
-                                 LongNetMemRef<double, 3> *lse,
-                                 LongNetMemRef<int64_t, 1> *segmentLengths,
-                                 LongNetMemRef<int64_t, 1> *dilationRates) {
-  const char *names[] = {"q", "k", "v", "out"};
-  LongNetMemRef<double, 4> *tensors[] = {q, k, v, out};
-  for (int i = 0; i < 4; ++i) {
+/// Checks that every tensor of `tensors` (named by `names`) is a usable
+/// [B, N, H, D] memref of q's shape (the first one).
+std::string describeTensorError(ArrayRefLike<LongNetMemRef<double, 4> *> tensors,
+                                ArrayRefLike<const char *> names) {
+  LongNetMemRef<double, 4> *q = tensors[0];
+  for (size_t i = 0; i < tensors.size(); ++i) {
     if (!isUsable(tensors[i]))
       return std::string(names[i]) + " is null or has a negative size";
     for (int dim = 0; dim < 4; ++dim)
@@ -104,11 +101,24 @@ std::string describeOperandError(LongNetMemRef<double, 4> *q,
                formatSizes(tensors[i]->sizes, 4) + " but q is " +
                formatSizes(q->sizes, 4);
   }
-  if (lse && lse->aligned)
-    for (int dim = 0; dim < 3; ++dim)
-      if (lse->sizes[dim] != q->sizes[dim])
-        return "lse is " + formatSizes(lse->sizes, 3) + " but q is " +
-               formatSizes(q->sizes, 4);
+  return "";
+}
+
+/// Checks that a [B, N, H] memref named `name` matches q; `required` ones
+/// must be usable, others are skipped when null.
+std::string describeLseError(const char *name, LongNetMemRef<double, 3> *lse,
+                             LongNetMemRef<double, 4> *q, bool required) {
+  if (!lse || !lse->aligned)
+    return required ? std::string(name) + " is null" : "";
+  for (int dim = 0; dim < 3; ++dim)
+    if (lse->sizes[dim] != q->sizes[dim])
+      return std::string(name) + " is " + formatSizes(lse->sizes, 3) +
+             " but q is " + formatSizes(q->sizes, 4);
+  return "";
+}
+
+std::string describeBranchListError(LongNetMemRef<int64_t, 1> *segmentLengths,
+                                    LongNetMemRef<int64_t, 1> *dilationRates) {
   if (!segmentLengths || !segmentLengths->aligned || !dilationRates ||
       !dilationRates->aligned)
     return "segment lengths or dilation rates are null";
@@ -167,8 +177,11 @@ extern "C" void _mlir_ciface_longnet_reference_dilated_attention(
     LongNetMemRef<int64_t, 1> *dilationRates, int64_t causal, double scale,
     int64_t offsetMode) {
   Config config;
-  std::string error =
-      describeOperandError(q, k, v, out, lse, segmentLengths, dilationRates);
+  std::string error = describeTensorError({q, k, v, out}, {"q", "k", "v", "out"});
+  if (error.empty())
+    error = describeLseError("lse", lse, q, /*required=*/false);
+  if (error.empty())
+    error = describeBranchListError(segmentLengths, dilationRates);
   if (error.empty())
     error = buildConfig(segmentLengths, dilationRates, causal, scale,
                         offsetMode, config);
@@ -186,4 +199,51 @@ extern "C" void _mlir_ciface_longnet_reference_dilated_attention(
   scatter(outValues, *out);
   if (lse && lse->aligned)
     scatter(lseValues, *lse);
+}
+
+extern "C" void _mlir_ciface_longnet_reference_dilated_attention_backward(
+    LongNetMemRef<double, 4> *q, LongNetMemRef<double, 4> *k,
+    LongNetMemRef<double, 4> *v, LongNetMemRef<double, 4> *out,
+    LongNetMemRef<double, 3> *lse, LongNetMemRef<double, 4> *dout,
+    LongNetMemRef<double, 3> *dlse, int64_t hasDlse,
+    LongNetMemRef<double, 4> *dq, LongNetMemRef<double, 4> *dk,
+    LongNetMemRef<double, 4> *dv, LongNetMemRef<int64_t, 1> *segmentLengths,
+    LongNetMemRef<int64_t, 1> *dilationRates, int64_t causal, double scale,
+    int64_t offsetMode) {
+  Config config;
+  std::string error =
+      describeTensorError({q, k, v, out, dout, dq, dk, dv},
+                          {"q", "k", "v", "out", "dout", "dq", "dk", "dv"});
+  if (error.empty())
+    error = describeLseError("lse", lse, q, /*required=*/true);
+  if (error.empty() && hasDlse)
+    error = describeLseError("dlse", dlse, q, /*required=*/true);
+  if (error.empty())
+    error = describeBranchListError(segmentLengths, dilationRates);
+  if (error.empty())
+    error = buildConfig(segmentLengths, dilationRates, causal, scale,
+                        offsetMode, config);
+  std::vector<double> dqValues, dkValues, dvValues;
+  if (error.empty()) {
+    Shape shape{q->sizes[0], q->sizes[1], q->sizes[2], q->sizes[3]};
+    dqValues.resize(numElements(*dq));
+    dkValues.resize(numElements(*dk));
+    dvValues.resize(numElements(*dv));
+    std::vector<double> dlseValues = hasDlse ? gather(*dlse) : std::vector<double>();
+    error = dilatedAttentionBackwardParallel(
+        config, shape, gather(*q).data(), gather(*k).data(), gather(*v).data(),
+        gather(*out).data(), gather(*lse).data(), gather(*dout).data(),
+        hasDlse ? dlseValues.data() : nullptr, dqValues.data(),
+        dkValues.data(), dvValues.data(), getABIThreadCount());
+  }
+  if (!error.empty()) {
+    std::fprintf(stderr, "longnet_reference_dilated_attention_backward: %s\n",
+                 error.c_str());
+    for (LongNetMemRef<double, 4> *gradient : {dq, dk, dv})
+      fillWithNaN(gradient);
+    return;
+  }
+  scatter(dqValues, *dq);
+  scatter(dkValues, *dk);
+  scatter(dvValues, *dv);
 }

@@ -330,4 +330,114 @@ TEST(ReferenceABI, InvalidInputPoisonsTheOutputs) {
             "and finite\n");
 }
 
+//===----------------------------------------------------------------------===//
+// Backward
+//===----------------------------------------------------------------------===//
+
+/// Forward outputs and a random dout / dlse for `c`.
+struct BackwardInputs {
+  std::vector<double> out, lse, dout, dlse;
+  BackwardInputs(const ParallelCase &c, const Tensors &t, unsigned seed) {
+    out.resize(t.numElements());
+    lse.resize(t.numRows());
+    EXPECT_EQ(dilatedAttention(c.config, c.shape, t.q.data(), t.k.data(),
+                               t.v.data(), out.data(), lse.data()),
+              "");
+    std::mt19937_64 engine(seed);
+    std::normal_distribution<double> normal;
+    dout.resize(t.numElements());
+    dlse.resize(t.numRows());
+    for (double &x : dout)
+      x = normal(engine);
+    for (double &x : dlse)
+      x = normal(engine);
+  }
+};
+
+TEST(ParallelReference, BackwardBitIdenticalToSerialForEveryThreadCount) {
+  unsigned seed = 100;
+  for (const ParallelCase &c : parallelCases()) {
+    Tensors t(c.shape, ++seed);
+    BackwardInputs in(c, t, seed);
+    size_t n = t.numElements();
+    std::vector<double> dq(n), dk(n), dv(n);
+    ASSERT_EQ(dilatedAttentionBackward(c.config, c.shape, t.q.data(),
+                                       t.k.data(), t.v.data(), in.out.data(),
+                                       in.lse.data(), in.dout.data(),
+                                       in.dlse.data(), dq.data(), dk.data(),
+                                       dv.data()),
+              "");
+    for (unsigned threads : {1u, 2u, 3u, 8u, 0u}) {
+      std::vector<double> pdq(n, 7.0), pdk(n, 7.0), pdv(n, 7.0);
+      ASSERT_EQ(dilatedAttentionBackwardParallel(
+                    c.config, c.shape, t.q.data(), t.k.data(), t.v.data(),
+                    in.out.data(), in.lse.data(), in.dout.data(),
+                    in.dlse.data(), pdq.data(), pdk.data(), pdv.data(),
+                    threads),
+                "");
+      EXPECT_TRUE(bitwiseEqual(dq, pdq) && bitwiseEqual(dk, pdk) &&
+                  bitwiseEqual(dv, pdv))
+          << "case " << seed << ", threads " << threads;
+    }
+  }
+}
+
+TEST(ReferenceABI, BackwardMatchesTheReferenceThroughStrides) {
+  ParallelCase c = parallelCases()[1]; // causal, cyclic
+  Shape shape = c.shape;
+  std::vector<Branch> branches = c.config.branches;
+  ABICall abi(shape, branches);
+  BackwardInputs in(c, abi.tensors, 5);
+  const int64_t kOffset = 5;
+  size_t n = abi.tensors.numElements();
+  std::vector<double> outStore(n + kOffset), doutStore(n + kOffset),
+      dqStore(n + kOffset), dkStore(n + kOffset), dvStore(n + kOffset);
+  LongNetMemRef<double, 4> out = transposedView(outStore, shape, kOffset),
+                           dout = transposedView(doutStore, shape, kOffset),
+                           dq = transposedView(dqStore, shape, kOffset),
+                           dk = transposedView(dkStore, shape, kOffset),
+                           dv = transposedView(dvStore, shape, kOffset);
+  storeThrough(in.out, out);
+  storeThrough(in.dout, dout);
+  std::vector<double> lseStore = in.lse, dlseStore = in.dlse;
+  auto rows = [&](std::vector<double> &store) {
+    return LongNetMemRef<double, 3>{
+        store.data(),
+        store.data(),
+        0,
+        {shape.batch, shape.seqLen, shape.heads},
+        {shape.seqLen * shape.heads, shape.heads, 1}};
+  };
+  LongNetMemRef<double, 3> lse = rows(lseStore), dlse = rows(dlseStore);
+  LongNetMemRef<int64_t, 1> w = vectorView(abi.lengths),
+                            r = vectorView(abi.rates);
+  for (int64_t hasDlse : {0, 1}) {
+    _mlir_ciface_longnet_reference_dilated_attention_backward(
+        &abi.q, &abi.k, &abi.v, &out, &lse, &dout, &dlse, hasDlse, &dq, &dk,
+        &dv, &w, &r, /*causal=*/1, /*scale=*/0.0, /*offsetMode=*/0);
+    std::vector<double> rdq(n), rdk(n), rdv(n);
+    ASSERT_EQ(dilatedAttentionBackward(
+                  c.config, shape, abi.tensors.q.data(), abi.tensors.k.data(),
+                  abi.tensors.v.data(), in.out.data(), in.lse.data(),
+                  in.dout.data(), hasDlse ? in.dlse.data() : nullptr,
+                  rdq.data(), rdk.data(), rdv.data()),
+              "");
+    EXPECT_TRUE(bitwiseEqual(loadThrough(dq), rdq)) << "hasDlse " << hasDlse;
+    EXPECT_TRUE(bitwiseEqual(loadThrough(dk), rdk)) << "hasDlse " << hasDlse;
+    EXPECT_TRUE(bitwiseEqual(loadThrough(dv), rdv)) << "hasDlse " << hasDlse;
+  }
+
+  // A bad lse shape poisons the gradients with one line on stderr.
+  lse.sizes[1] = 3;
+  testing::internal::CaptureStderr();
+  _mlir_ciface_longnet_reference_dilated_attention_backward(
+      &abi.q, &abi.k, &abi.v, &out, &lse, &dout, &dlse, 0, &dq, &dk, &dv, &w,
+      &r, 1, 0.0, 0);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "longnet_reference_dilated_attention_backward: lse is 2x3x5 but "
+            "q is 2x23x5x3\n");
+  EXPECT_TRUE(allNaN(loadThrough(dq)) && allNaN(loadThrough(dk)) &&
+              allNaN(loadThrough(dv)));
+}
+
 } // namespace

@@ -28,6 +28,15 @@ std::string dilatedAttentionParallel(const Config &config, const Shape &shape,
                                      const double *v, double *out, double *lse,
                                      unsigned numThreads);
 
+/// `dilatedAttentionBackward` on `numThreads` threads (0: the hardware
+/// concurrency), one (batch, head) per task: each writes only its own rows,
+/// with the serial arithmetic, so the gradients are bit-identical too.
+std::string dilatedAttentionBackwardParallel(
+    const Config &config, const Shape &shape, const double *q, const double *k,
+    const double *v, const double *out, const double *lse, const double *dout,
+    const double *dlse, double *dq, double *dk, double *dv,
+    unsigned numThreads);
+
 /// Threads used by `_mlir_ciface_longnet_reference_dilated_attention`
 /// (ReferenceABI.h); 0, the default, means the hardware concurrency.
 void setABIThreadCount(unsigned numThreads);

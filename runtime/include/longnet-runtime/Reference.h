@@ -96,6 +96,31 @@ std::string dilatedAttention(const Config &config, const Shape &shape,
                              const double *q, const double *k, const double *v,
                              double *out, double *lse);
 
+/// Gradients of the whole mixture (SPEC "Backward (training)"), exact
+/// including the gradient through the mixing weights. Inputs: q, k, v, the
+/// forward's `out` and combined `lse` (as `dilatedAttention` writes them),
+/// the loss gradient `dout` [B, N, H, D] and, when not null, `dlse`
+/// [B, N, H], the gradient of the combined lse result (null: zero). Writes
+/// `dq`, `dk`, `dv` [B, N, H, D]. With P(t, u) = exp(scale q_t . k_u -
+/// lse(t)) for every key u of every branch covering t and
+/// Delta(t) = dout(t) . out(t) - dlse(t):
+///   dv_u += P dout_t,  dS = P (dout_t . v_u - Delta(t)),
+///   dq_t += scale dS k_u,  dk_u += scale dS q_t.
+/// A key u in two branches' key sets of row t counts once per branch, as
+/// the forward's sum does. Rows with lse = -inf (no branch covers them)
+/// contribute nothing; their dq is 0.
+std::string dilatedAttentionBackward(const Config &config, const Shape &shape,
+                                     const double *q, const double *k,
+                                     const double *v, const double *out,
+                                     const double *lse, const double *dout,
+                                     const double *dlse, double *dq,
+                                     double *dk, double *dv);
+
+/// Backward FLOPs (SPEC "Backward (training)"): five products of 2 D FLOPs
+/// per evaluated query-key pair (S, dP, dV, dQ, dK), i.e. 2.5 times
+/// `forwardFlops`. Returns 0 for a configuration that `validate` rejects.
+double backwardFlops(const Config &config, const Shape &shape);
+
 /// Forward FLOPs actually needed (SPEC "Costs to report"), counted exactly
 /// per head since |P_g| depends on the head's offset when a segment is partial
 /// or w mod r != 0:

@@ -38,6 +38,21 @@ void _mlir_ciface_longnet_reference_dilated_attention(
     LongNetMemRef<double, 3> *lse, LongNetMemRef<int64_t, 1> *segmentLengths,
     LongNetMemRef<int64_t, 1> *dilationRates, int64_t causal, double scale,
     int64_t offsetMode);
+
+/// The backward (longnet.dilated_attention_backward): q, k, v, out (the
+/// forward's output), dout, dq, dk, dv: [B, N, H, D] f64; lse (the
+/// forward's combined lse) and dlse: [B, N, H] f64. `hasDlse` 0 means the
+/// lse result's gradient is zero (dlse is then not read). The configuration
+/// arguments are those of the forward. Errors fill dq, dk and dv with NaN.
+void _mlir_ciface_longnet_reference_dilated_attention_backward(
+    LongNetMemRef<double, 4> *q, LongNetMemRef<double, 4> *k,
+    LongNetMemRef<double, 4> *v, LongNetMemRef<double, 4> *out,
+    LongNetMemRef<double, 3> *lse, LongNetMemRef<double, 4> *dout,
+    LongNetMemRef<double, 3> *dlse, int64_t hasDlse,
+    LongNetMemRef<double, 4> *dq, LongNetMemRef<double, 4> *dk,
+    LongNetMemRef<double, 4> *dv, LongNetMemRef<int64_t, 1> *segmentLengths,
+    LongNetMemRef<int64_t, 1> *dilationRates, int64_t causal, double scale,
+    int64_t offsetMode);
 }
 
 #endif // LONGNET_RUNTIME_REFERENCEABI_H

@@ -139,3 +139,28 @@ func.func @declared(%q: tensor<1x16x2x8xf32>) -> tensor<1x16x2x8xf32> {
 func.func @no_attention(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// The backward: every operand widened to f64, the lse passed twice when
+// there is no lse gradient (flag 0: not read), three f64 gradient buffers,
+// the configuration as for the forward, gradients converted back.
+// CHECK-LABEL: func.func private @longnet_reference_dilated_attention_backward
+// CHECK-SAME: (memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?xf64>, i64, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, memref<?xi64>, memref<?xi64>, i64, f64, i64)
+// CHECK-SAME: attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func.func @backward
+// CHECK-DAG: %[[DQ:.*]] = memref.alloc(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : memref<?x?x?x?xf64>
+// CHECK-DAG: %[[DK:.*]] = memref.alloc(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : memref<?x?x?x?xf64>
+// CHECK-DAG: %[[DV:.*]] = memref.alloc(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : memref<?x?x?x?xf64>
+// CHECK-DAG: %[[LSE:.*]] = memref.cast %{{.*}} : memref<1x8x2xf64> to memref<?x?x?xf64>
+// CHECK-DAG: %[[NO_DLSE:.*]] = arith.constant 0 : i64
+// CHECK-DAG: %[[CAUSAL:.*]] = arith.constant 1 : i64
+// CHECK: call @longnet_reference_dilated_attention_backward(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[LSE]], %{{.*}}, %[[LSE]], %[[NO_DLSE]], %[[DQ]], %[[DK]], %[[DV]], %{{.*}}, %{{.*}}, %[[CAUSAL]], %{{.*}}, %{{.*}})
+// CHECK: bufferization.to_tensor %{{.*}} restrict writable : memref<1x8x2x4xf64>
+// CHECK: linalg.map { arith.truncf }
+// CHECK-NOT: longnet.dilated_attention_backward
+func.func @backward(%q: tensor<1x8x2x4xf32>, %lse: tensor<1x8x2xf32>) -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>) {
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %q, %q, %q, %lse, %q {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 2>, causal}
+    : (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2xf32>, tensor<1x8x2x4xf32>) -> (tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>)
+  return %dq, %dk, %dv : tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>, tensor<1x8x2x4xf32>
+}

@@ -180,3 +180,52 @@ func.func @short_segment_stays_branch(%q: tensor<1x64x2x16xf32>) -> tensor<1x64x
          : (tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>) -> tensor<1x64x2x16xf32>
   return %o : tensor<1x64x2x16xf32>
 }
+
+// -----
+
+// The backward: delta = rowsum(dO * O) in f32, minus the lse gradient; zero
+// f32 accumulators chained through one branch op per branch, each with the
+// combined lse and the shared delta; the gradients truncated to f16.
+// CHECK-LABEL: func @backward_f16
+// CHECK-SAME: (%[[Q:[^:]*]]: tensor<1x64x2x16xf16>, %[[K:[^:]*]]: tensor<1x64x2x16xf16>, %[[V:[^:]*]]: tensor<1x64x2x16xf16>, %[[O:[^:]*]]: tensor<1x64x2x16xf16>, %[[LSE:[^:]*]]: tensor<1x64x2xf32>, %[[DO:[^:]*]]: tensor<1x64x2x16xf16>, %[[DLSE:[^:]*]]: tensor<1x64x2xf32>)
+// CHECK: %[[ROWS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[DO]], %[[O]] : {{.*}}) outs(%{{.*}} : tensor<1x64x2xf32>)
+// CHECK: arith.extf
+// CHECK: arith.extf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[DELTA:.*]] = linalg.generic {{.*}} ins(%[[DLSE]] : tensor<1x64x2xf32>) outs(%[[ROWS]] : tensor<1x64x2xf32>)
+// CHECK: arith.subf
+// CHECK: %[[B0:.*]]:3 = longnet.branch_attention_backward ins(%[[Q]], %[[K]], %[[V]], %[[DO]], %[[LSE]], %[[DELTA]] :
+// CHECK-SAME: outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>)
+// CHECK-SAME: {causal, dilation_rate = 1 : i64, segment_length = 16 : i64}
+// CHECK: %[[B1:.*]]:3 = longnet.branch_attention_backward ins(%[[Q]], %[[K]], %[[V]], %[[DO]], %[[LSE]], %[[DELTA]] :
+// CHECK-SAME: outs(%[[B0]]#0, %[[B0]]#1, %[[B0]]#2 :
+// CHECK-SAME: {causal, dilation_rate = 2 : i64, segment_length = 32 : i64}
+// CHECK-NOT: longnet.branch_attention_backward
+// CHECK: %[[DQ:.*]] = linalg.map { arith.truncf } ins(%[[B1]]#0
+// CHECK: %[[DK:.*]] = linalg.map { arith.truncf } ins(%[[B1]]#1
+// CHECK: %[[DV:.*]] = linalg.map { arith.truncf } ins(%[[B1]]#2
+// CHECK: return %[[DQ]], %[[DK]], %[[DV]]
+func.func @backward_f16(%q: tensor<1x64x2x16xf16>, %k: tensor<1x64x2x16xf16>, %v: tensor<1x64x2x16xf16>, %o: tensor<1x64x2x16xf16>, %lse: tensor<1x64x2xf32>, %do: tensor<1x64x2x16xf16>, %dlse: tensor<1x64x2xf32>) -> (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>) {
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do, %dlse {segment_lengths = array<i64: 16, 32>, dilation_rates = array<i64: 1, 2>, causal}
+    : (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2xf32>, tensor<1x64x2x16xf16>, tensor<1x64x2xf32>) -> (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>)
+  return %dq, %dk, %dv : tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>
+}
+
+// -----
+
+// f64 without the lse gradient: f64 accumulators, the f32 lse widened, no
+// subtraction.
+// CHECK-LABEL: func @backward_f64
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x8x1xf64>) {
+// CHECK-NOT: arith.subf
+// CHECK: %[[LSE64:.*]] = linalg.map { arith.extf } ins(%{{.*}} : tensor<1x8x1xf32>) outs(%{{.*}} : tensor<1x8x1xf64>)
+// CHECK: longnet.branch_attention_backward ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[LSE64]], %{{.*}} : {{.*}}, tensor<1x8x1xf64>, tensor<1x8x1xf64>)
+// CHECK-SAME: outs({{.*}} : tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>)
+// CHECK-NOT: linalg.map
+// CHECK: return
+func.func @backward_f64(%q: tensor<1x8x1x4xf64>, %lse: tensor<1x8x1xf32>) -> (tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>) {
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %q, %q, %q, %lse, %q {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 1>}
+    : (tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1xf32>, tensor<1x8x1x4xf64>) -> (tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>)
+  return %dq, %dk, %dv : tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>, tensor<1x8x1x4xf64>
+}

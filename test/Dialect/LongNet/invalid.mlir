@@ -661,3 +661,129 @@ func.func @attention_lse_dynamic_query(%q: memref<?x?x2x8xf16>, %o: memref<?x?x2
     outs(%o, %l : memref<?x?x2x8xf32>, memref<?x?xf32>)
   return
 }
+
+// -----
+
+func.func @backward_duplicate_branch(%a0: tensor<1x16x2x8xf32>, %a1: tensor<1x16x2x8xf32>, %a2: tensor<1x16x2x8xf32>, %a3: tensor<1x16x2x8xf32>, %a4: tensor<1x16x2xf32>, %a5: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{branch 1 (w = 8, r = 2) duplicates branch 0}}
+  %dq, %dk, %dv = longnet.dilated_attention_backward %a0, %a1, %a2, %a3, %a4, %a5 {segment_lengths = array<i64: 8, 8>, dilation_rates = array<i64: 2, 2>}
+    : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2xf32>, tensor<1x16x2x8xf32>) -> (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @backward_bad_scale(%a0: tensor<1x16x2x8xf32>, %a1: tensor<1x16x2x8xf32>, %a2: tensor<1x16x2x8xf32>, %a3: tensor<1x16x2x8xf32>, %a4: tensor<1x16x2xf32>, %a5: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'scale' must be positive and finite, got -1}}
+  %dq, %dk, %dv = longnet.dilated_attention_backward %a0, %a1, %a2, %a3, %a4, %a5 {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 2>, scale = -1.0 : f32}
+    : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2xf32>, tensor<1x16x2x8xf32>) -> (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @backward_output_grad_type(%a0: tensor<1x16x2x8xf32>, %a1: tensor<1x16x2x8xf32>, %a2: tensor<1x16x2x8xf32>, %a3: tensor<1x16x2x8xf32>, %a4: tensor<1x16x2xf32>, %a5: tensor<1x16x2x8xf16>) {
+  // expected-error @+1 {{'output_grad' element type 'f16' differs from 'query' element type 'f32'}}
+  %dq, %dk, %dv = longnet.dilated_attention_backward %a0, %a1, %a2, %a3, %a4, %a5 {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 2>}
+    : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2xf32>, tensor<1x16x2x8xf16>) -> (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @backward_result_shape(%a0: tensor<1x16x2x8xf32>, %a1: tensor<1x16x2x8xf32>, %a2: tensor<1x16x2x8xf32>, %a3: tensor<1x16x2x8xf32>, %a4: tensor<1x16x2xf32>, %a5: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'key_grad' dimension 1 (N) is 32 but 'query' has 16}}
+  %dq, %dk, %dv = longnet.dilated_attention_backward %a0, %a1, %a2, %a3, %a4, %a5 {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 2>}
+    : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2xf32>, tensor<1x16x2x8xf32>) -> (tensor<1x16x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @backward_lse_type(%a0: tensor<1x16x2x8xf32>, %a1: tensor<1x16x2x8xf32>, %a2: tensor<1x16x2x8xf32>, %a3: tensor<1x16x2x8xf32>, %a4: tensor<1x16x2xf16>, %a5: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'lse' operand must be a tensor<1x16x2xf32> ([B, N, H] of f32), got 'tensor<1x16x2xf16>'}}
+  %dq, %dk, %dv = longnet.dilated_attention_backward %a0, %a1, %a2, %a3, %a4, %a5 {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 2>}
+    : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2xf16>, tensor<1x16x2x8xf32>) -> (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @backward_lse_grad_shape(%a0: tensor<1x16x2x8xf32>, %a1: tensor<1x16x2x8xf32>, %a2: tensor<1x16x2x8xf32>, %a3: tensor<1x16x2x8xf32>, %a4: tensor<1x16x2xf32>, %a5: tensor<1x16x2x8xf32>, %a6: tensor<1x16x4xf32>) {
+  // expected-error @+1 {{'lse_grad' dimension 2 (H) is 4 but 'query' has 2}}
+  %dq, %dk, %dv = longnet.dilated_attention_backward %a0, %a1, %a2, %a3, %a4, %a5, %a6 {segment_lengths = array<i64: 8>, dilation_rates = array<i64: 2>}
+    : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2xf32>, tensor<1x16x2x8xf32>, tensor<1x16x4xf32>) -> (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>)
+  return
+}
+
+// -----
+
+func.func @branch_backward_rate(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf16>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16x2xf32>, %o0: tensor<1x16x2x8xf32>, %o1: tensor<1x16x2x8xf32>, %o2: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{dilation rate 9 exceeds segment length 8}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2xf32>, tensor<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 9} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_backward_mixed(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf16>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16x2xf32>, %o0: tensor<1x16x2x8xf32>, %o1: tensor<1x16x2x8xf32>, %o2: memref<1x16x2x8xf32>) {
+  // expected-error @+1 {{operands must be all tensors or all memrefs}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2xf32>, tensor<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, memref<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_backward_results(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf16>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16x2xf32>, %o0: tensor<1x16x2x8xf32>, %o1: tensor<1x16x2x8xf32>, %o2: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{results must have the types of the outs operands}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2xf32>, tensor<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf64>
+  return
+}
+
+// -----
+
+func.func @branch_backward_memref_results(%i0: memref<1x16x2x8xf16>, %i1: memref<1x16x2x8xf16>, %i2: memref<1x16x2x8xf16>, %i3: memref<1x16x2x8xf16>, %i4: memref<1x16x2xf32>, %i5: memref<1x16x2xf32>, %o0: memref<1x16x2x8xf32>, %o1: memref<1x16x2x8xf32>, %o2: memref<1x16x2x8xf32>) {
+  // expected-error @+1 {{has no results on memrefs}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2x8xf16>, memref<1x16x2xf32>, memref<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : memref<1x16x2x8xf32>, memref<1x16x2x8xf32>, memref<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_backward_acc_type(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf16>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16x2xf32>, %o0: tensor<1x16x2x8xf16>, %o1: tensor<1x16x2x8xf32>, %o2: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'query_grad_acc' accumulator element type must be f32 or f64 and at least as wide as the query's 'f16', got 'f16'}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2xf32>, tensor<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf16>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_backward_acc_mismatch(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf16>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16x2xf32>, %o0: tensor<1x16x2x8xf32>, %o1: tensor<1x16x2x8xf64>, %o2: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{accumulators must share one element type, got 'f32' and 'f64'}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2xf32>, tensor<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf64>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf64>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_backward_delta(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf16>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16xf32>, %o0: tensor<1x16x2x8xf32>, %o1: tensor<1x16x2x8xf32>, %o2: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'delta' operand must be a tensor<1x16x2xf32> ([B, N, H] of f32), got 'tensor<1x16xf32>'}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2xf32>, tensor<1x16xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @branch_backward_output_grad(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x16x2x8xf16>, %i2: tensor<1x16x2x8xf16>, %i3: tensor<1x16x2x8xf32>, %i4: tensor<1x16x2xf32>, %i5: tensor<1x16x2xf32>, %o0: tensor<1x16x2x8xf32>, %o1: tensor<1x16x2x8xf32>, %o2: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'output_grad' element type 'f32' differs from 'query' element type 'f16'}}
+  %r:3 = longnet.branch_attention_backward ins(%i0, %i1, %i2, %i3, %i4, %i5 : tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf32>, tensor<1x16x2xf32>, tensor<1x16x2xf32>)
+    outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}

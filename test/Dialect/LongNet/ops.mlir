@@ -167,3 +167,55 @@ func.func @attention_f64(%q: tensor<1x8x1x4xf64>, %o0: tensor<1x8x1x4xf64>, %l0:
              outs(%o0, %l0 : tensor<1x8x1x4xf64>, tensor<1x8x1xf64>) -> tensor<1x8x1x4xf64>, tensor<1x8x1xf64>
   return %o, %l : tensor<1x8x1x4xf64>, tensor<1x8x1xf64>
 }
+
+// -----
+
+// The backward, with and without the lse gradient, and its branch op.
+// CHECK-LABEL: func @backward
+// CHECK: %{{.*}}, %{{.*}}, %{{.*}} = longnet.dilated_attention_backward %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {causal, dilation_rates = array<i64: 1, 2>, offset_mode = #longnet.offset_mode<none>, scale = 2.500000e-01 : f32, segment_lengths = array<i64: 16, 32>}
+// CHECK-SAME: : (tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2xf32>, tensor<1x64x2x16xbf16>, tensor<1x64x2xf32>) -> (tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>)
+// CHECK: longnet.dilated_attention_backward %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {dilation_rates = array<i64: 4>, segment_lengths = array<i64: 8>}
+// CHECK-SAME: : (tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2xf32>, tensor<?x?x2x16xbf16>) -> (tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>)
+// GENERIC-LABEL: sym_name = "backward"
+// GENERIC: "longnet.dilated_attention_backward"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// GENERIC: "longnet.dilated_attention_backward"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+func.func @backward(%q: tensor<1x64x2x16xbf16>, %o: tensor<1x64x2x16xbf16>, %lse: tensor<1x64x2xf32>,
+                    %qd: tensor<?x?x2x16xbf16>, %lsed: tensor<?x?x2xf32>) {
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %q, %q, %o, %lse, %o, %lse {
+      segment_lengths = array<i64: 16, 32>, dilation_rates = array<i64: 1, 2>, causal,
+      scale = 0.25 : f32, offset_mode = #longnet.offset_mode<none>}
+    : (tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>,
+       tensor<1x64x2xf32>, tensor<1x64x2x16xbf16>, tensor<1x64x2xf32>)
+      -> (tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>, tensor<1x64x2x16xbf16>)
+  %a, %b, %c = longnet.dilated_attention_backward %qd, %qd, %qd, %qd, %lsed, %qd {
+      segment_lengths = array<i64: 8>, dilation_rates = array<i64: 4>}
+    : (tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>,
+       tensor<?x?x2xf32>, tensor<?x?x2x16xbf16>)
+      -> (tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>, tensor<?x?x2x16xbf16>)
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @branch_backward
+// CHECK: %{{.*}}:3 = longnet.branch_attention_backward ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2xf32>, tensor<1x64x2xf32>)
+// CHECK-SAME: outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>)
+// CHECK-SAME: {causal, dilation_rate = 2 : i64, segment_length = 16 : i64}
+// CHECK-SAME: -> tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>
+// CHECK: longnet.branch_attention_backward ins({{.*}} : memref<1x64x2x16xf16>, {{.*}}) outs({{.*}} : memref<1x64x2x16xf32>, memref<1x64x2x16xf32>, memref<1x64x2x16xf32>) {dilation_rate = 1 : i64, segment_length = 64 : i64}
+// CHECK-NOT: ->
+// GENERIC-LABEL: sym_name = "branch_backward"
+// GENERIC: "longnet.branch_attention_backward"
+func.func @branch_backward(%q: tensor<1x64x2x16xf16>, %l: tensor<1x64x2xf32>, %acc: tensor<1x64x2x16xf32>,
+                           %qm: memref<1x64x2x16xf16>, %lm: memref<1x64x2xf32>, %accm: memref<1x64x2x16xf32>) {
+  %r:3 = longnet.branch_attention_backward ins(%q, %q, %q, %q, %l, %l : tensor<1x64x2x16xf16>,
+           tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2xf32>, tensor<1x64x2xf32>)
+         outs(%acc, %acc, %acc : tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>)
+         {segment_length = 16, dilation_rate = 2, causal}
+         -> tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>
+  longnet.branch_attention_backward ins(%qm, %qm, %qm, %qm, %lm, %lm : memref<1x64x2x16xf16>,
+           memref<1x64x2x16xf16>, memref<1x64x2x16xf16>, memref<1x64x2x16xf16>, memref<1x64x2xf32>, memref<1x64x2xf32>)
+         outs(%accm, %accm, %accm : memref<1x64x2x16xf32>, memref<1x64x2x16xf32>, memref<1x64x2x16xf32>)
+         {segment_length = 64, dilation_rate = 1}
+  return
+}

@@ -215,14 +215,13 @@ static std::optional<double> scaleOrDefault(std::optional<APFloat> scale,
 // DilatedAttentionOp
 //===----------------------------------------------------------------------===//
 
-/// Checks the (segment length, dilation rate) arrays of the mixture.
-static LogicalResult verifyBranches(DilatedAttentionOp op) {
-  ArrayRef<int64_t> lengths = op.getSegmentLengths();
-  ArrayRef<int64_t> rates = op.getDilationRates();
+/// Checks the (segment length, dilation rate) arrays of a mixture.
+static LogicalResult verifyBranches(Operation *op, ArrayRef<int64_t> lengths,
+                                    ArrayRef<int64_t> rates) {
   if (lengths.empty())
-    return op.emitOpError("'segment_lengths' must hold at least one branch");
+    return op->emitOpError("'segment_lengths' must hold at least one branch");
   if (lengths.size() != rates.size())
-    return op.emitOpError("'segment_lengths' has ")
+    return op->emitOpError("'segment_lengths' has ")
            << lengths.size() << " entries but 'dilation_rates' has "
            << rates.size();
 
@@ -233,14 +232,14 @@ static LogicalResult verifyBranches(DilatedAttentionOp op) {
       return failure();
     auto [it, inserted] = seen.try_emplace({w, r}, i);
     if (!inserted)
-      return op.emitOpError("branch ") << i << " (w = " << w << ", r = " << r
-                                       << ") duplicates branch " << it->second;
+      return op->emitOpError("branch ") << i << " (w = " << w << ", r = " << r
+                                        << ") duplicates branch " << it->second;
   }
   return success();
 }
 
 LogicalResult DilatedAttentionOp::verify() {
-  if (failed(verifyBranches(*this)) ||
+  if (failed(verifyBranches(*this, getSegmentLengths(), getDilationRates())) ||
       failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
   if (failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
@@ -255,6 +254,37 @@ LogicalResult DilatedAttentionOp::verify() {
 }
 
 std::optional<double> DilatedAttentionOp::getScaleOrDefault() {
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+//===----------------------------------------------------------------------===//
+// DilatedAttentionBackwardOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DilatedAttentionBackwardOp::verify() {
+  if (failed(verifyBranches(*this, getSegmentLengths(), getDilationRates())) ||
+      failed(verifyScale(*this, getScale(), getQuery())))
+    return failure();
+  if (failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
+                       {{"output", getOutput().getType()},
+                        {"output_grad", getOutputGrad().getType()},
+                        {"query_grad", getQueryGrad().getType()},
+                        {"key_grad", getKeyGrad().getType()},
+                        {"value_grad", getValueGrad().getType()}},
+                       /*sameElementType=*/true)))
+    return failure();
+  auto queryType = cast<ShapedType>(getQuery().getType());
+  Type f32 = Float32Type::get(getContext());
+  if (failed(verifyLse(*this, "lse", getLse().getType(), f32, queryType,
+                       "operand")))
+    return failure();
+  if (Value lseGrad = getLseGrad())
+    return verifyLse(*this, "lse_grad", lseGrad.getType(), f32, queryType,
+                     "operand");
+  return success();
+}
+
+std::optional<double> DilatedAttentionBackwardOp::getScaleOrDefault() {
   return scaleOrDefault(getScale(), getQuery());
 }
 
@@ -329,6 +359,64 @@ std::optional<double> AttentionOp::getScaleOrDefault() {
 }
 
 void AttentionOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getFlashOpEffects(*this, effects);
+}
+
+//===----------------------------------------------------------------------===//
+// BranchAttentionBackwardOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BranchAttentionBackwardOp::verify() {
+  if (failed(verifyBranch(*this, getSegmentLength(), getDilationRate(),
+                          "segment_length", "dilation_rate", std::nullopt)) ||
+      failed(verifyScale(*this, getScale(), getQuery())))
+    return failure();
+  Operation *raw = getOperation();
+  bool allTensors =
+      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<TensorType>);
+  bool allMemRefs =
+      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<BaseMemRefType>);
+  if (!allTensors && !allMemRefs)
+    return emitOpError("operands must be all tensors or all memrefs");
+  ValueRange inits = getDpsInits();
+  if (allTensors && TypeRange(getResults()) != inits.getTypes())
+    return emitOpError("results must have the types of the outs operands");
+  if (allMemRefs && !getResults().empty())
+    return emitOpError("has no results on memrefs");
+
+  // output_grad has the query's type; the three accumulators share one
+  // accumulator type (checked against the first).
+  if (failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
+                       {{"output_grad", getOutputGrad().getType()}},
+                       /*sameElementType=*/true)) ||
+      failed(verifyQKV(*this, getQuery(), getKey(), getValue(),
+                       {{"query_grad_acc", getQueryGradAcc().getType()},
+                        {"key_grad_acc", getKeyGradAcc().getType()},
+                        {"value_grad_acc", getValueGradAcc().getType()}},
+                       /*sameElementType=*/false)))
+    return failure();
+  Type accElt = cast<ShapedType>(getQueryGradAcc().getType()).getElementType();
+  for (Value acc : {getKeyGradAcc(), getValueGradAcc()}) {
+    Type elt = cast<ShapedType>(acc.getType()).getElementType();
+    if (elt != accElt)
+      return emitOpError("accumulators must share one element type, got ")
+             << accElt << " and " << elt;
+  }
+  auto queryType = cast<ShapedType>(getQuery().getType());
+  if (failed(verifyLse(*this, "lse", getLse().getType(), accElt, queryType,
+                       "operand")))
+    return failure();
+  return verifyLse(*this, "delta", getDelta().getType(), accElt, queryType,
+                   "operand");
+}
+
+std::optional<double> BranchAttentionBackwardOp::getScaleOrDefault() {
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+void BranchAttentionBackwardOp::getEffects(
     SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
         &effects) {
   getFlashOpEffects(*this, effects);

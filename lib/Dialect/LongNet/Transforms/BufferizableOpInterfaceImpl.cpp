@@ -3,7 +3,7 @@
 // Part of the longnet-mlir project.
 //
 // The destination-style longnet ops (branch_attention, attention,
-// gathered_branch_attention, segment_all_gather) bufferize in place into the
+// branch_attention_backward, gathered_branch_attention, segment_all_gather) bufferize in place into the
 // buffers of their outs operands, like linalg ops.
 //
 //===----------------------------------------------------------------------===//
@@ -61,6 +61,8 @@ void mlir::longnet::registerBufferizableOpInterfaceExternalModels(
     BranchAttentionOp::attachInterface<
         DestinationOpInterface<BranchAttentionOp>>(*ctx);
     AttentionOp::attachInterface<DestinationOpInterface<AttentionOp>>(*ctx);
+    BranchAttentionBackwardOp::attachInterface<
+        DestinationOpInterface<BranchAttentionBackwardOp>>(*ctx);
     GatheredBranchAttentionOp::attachInterface<
         DestinationOpInterface<GatheredBranchAttentionOp>>(*ctx);
     SegmentAllGatherOp::attachInterface<

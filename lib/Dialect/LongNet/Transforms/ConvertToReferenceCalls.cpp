@@ -29,24 +29,31 @@ using namespace mlir::longnet;
 
 static constexpr StringLiteral kReferenceFunction =
     "longnet_reference_dilated_attention";
+static constexpr StringLiteral kReferenceBackwardFunction =
+    "longnet_reference_dilated_attention_backward";
 
 static MemRefType dynamicMemRef(MLIRContext *ctx, int64_t rank, Type element) {
   return MemRefType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
                          element);
 }
 
-/// Declares the reference entry point (C interface) in `module` once.
-static func::FuncOp getOrDeclareReference(ModuleOp module) {
-  if (auto fn = module.lookupSymbol<func::FuncOp>(kReferenceFunction))
+/// Declares a reference entry point (C interface) in `module` once. Its
+/// arguments: the tensors (`kinds`: 4 for [B, N, H, D], 3 for [B, N, H],
+/// 0 for an i64 flag), then the branch arrays, causal, scale, offset mode.
+static func::FuncOp getOrDeclareReference(ModuleOp module, StringRef name,
+                                          ArrayRef<int> kinds) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
     return fn;
   MLIRContext *ctx = module.getContext();
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type f64 = b.getF64Type(), i64 = b.getI64Type();
-  Type t4 = dynamicMemRef(ctx, 4, f64), t3 = dynamicMemRef(ctx, 3, f64),
-       t1 = dynamicMemRef(ctx, 1, i64);
-  auto type =
-      b.getFunctionType({t4, t4, t4, t4, t3, t1, t1, i64, f64, i64}, {});
-  auto fn = func::FuncOp::create(b, module.getLoc(), kReferenceFunction, type);
+  SmallVector<Type> inputs;
+  for (int kind : kinds)
+    inputs.push_back(kind ? Type(dynamicMemRef(ctx, kind, f64)) : i64);
+  Type t1 = dynamicMemRef(ctx, 1, i64);
+  llvm::append_range(inputs, ArrayRef<Type>{t1, t1, i64, f64, i64});
+  auto type = b.getFunctionType(inputs, {});
+  auto fn = func::FuncOp::create(b, module.getLoc(), name, type);
   fn.setPrivate();
   fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
   return fn;
@@ -81,54 +88,106 @@ static Value createI64Buffer(OpBuilder &b, Location loc,
       b, loc, dynamicMemRef(b.getContext(), 1, b.getI64Type()), buffer);
 }
 
+/// The configuration arguments shared by both entry points: branch arrays,
+/// causal, scale (0: the default) and offset mode.
+template <typename OpTy>
+static SmallVector<Value> configArguments(OpBuilder &b, Location loc, OpTy op) {
+  double scale = op.getScale() ? op.getScale()->convertToDouble() : 0.0;
+  return {createI64Buffer(b, loc, op.getSegmentLengths()),
+          createI64Buffer(b, loc, op.getDilationRates()),
+          arith::ConstantIntOp::create(b, loc, op.getCausal() ? 1 : 0, 64),
+          arith::ConstantFloatOp::create(b, loc, b.getF64Type(),
+                                         APFloat(scale)),
+          arith::ConstantIntOp::create(
+              b, loc, static_cast<int64_t>(op.getOffsetMode()), 64)};
+}
+
+/// The four sizes [B, N, H, D] of `query`.
+static SmallVector<Value> querySizes(OpBuilder &b, Location loc, Value query) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < 4; ++d)
+    sizes.push_back(tensor::DimOp::create(b, loc, query, d));
+  return sizes;
+}
+
+/// An f64 buffer of sizes `dims`.
+static Value allocF64(OpBuilder &b, Location loc, ArrayRef<Value> dims) {
+  auto type = dynamicMemRef(b.getContext(), dims.size(), b.getF64Type());
+  return memref::AllocOp::create(b, loc, type, dims).getResult();
+}
+
+/// The f64 `buffer` as a tensor of `shape`, converted to `resultType`.
+static Value asTensor(OpBuilder &b, Location loc, Value buffer,
+                      ArrayRef<int64_t> shape, Type resultType) {
+  Type f64 = b.getF64Type();
+  Value cast =
+      memref::CastOp::create(b, loc, MemRefType::get(shape, f64), buffer);
+  Value tensor = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get(shape, f64), cast,
+      /*restrict=*/true, /*writable=*/true);
+  return convertTensor(b, loc, tensor, resultType);
+}
+
 static void convert(RewriterBase &rewriter, func::FuncOp reference,
                     DilatedAttentionOp op) {
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
   Location loc = op.getLoc();
   auto queryType = cast<RankedTensorType>(op.getQuery().getType());
-  Type f64 = rewriter.getF64Type();
+  SmallVector<Value> sizes = querySizes(rewriter, loc, op.getQuery());
+  Value out = allocF64(rewriter, loc, sizes);
+  Value lse = allocF64(rewriter, loc, ArrayRef(sizes).take_front(3));
+  SmallVector<Value> args = {toF64Buffer(rewriter, loc, op.getQuery()),
+                             toF64Buffer(rewriter, loc, op.getKey()),
+                             toF64Buffer(rewriter, loc, op.getValue()), out,
+                             lse};
+  llvm::append_range(args, configArguments(rewriter, loc, op));
+  func::CallOp::create(rewriter, loc, reference, args);
 
-  SmallVector<Value> sizes;
-  for (int64_t d = 0; d < 4; ++d)
-    sizes.push_back(tensor::DimOp::create(rewriter, loc, op.getQuery(), d));
-  auto allocDynamic = [&](ArrayRef<Value> dims) {
-    auto type = dynamicMemRef(rewriter.getContext(), dims.size(), f64);
-    return memref::AllocOp::create(rewriter, loc, type, dims).getResult();
-  };
-  Value out = allocDynamic(sizes);
-  Value lse = allocDynamic(ArrayRef(sizes).take_front(3));
+  SmallVector<Value> replacements = {asTensor(
+      rewriter, loc, out, queryType.getShape(), op.getOutput().getType())};
+  if (Value lseResult = op.getLse())
+    replacements.push_back(asTensor(rewriter, loc, lse,
+                                    queryType.getShape().take_front(3),
+                                    lseResult.getType()));
+  rewriter.replaceOp(op, replacements);
+}
 
-  double scale = op.getScale() ? op.getScale()->convertToDouble() : 0.0;
+static void convertBackward(RewriterBase &rewriter, func::FuncOp reference,
+                            DilatedAttentionBackwardOp op) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  auto queryType = cast<RankedTensorType>(op.getQuery().getType());
+  Value lseGrad = op.getLseGrad();
+  Value lse = toF64Buffer(rewriter, loc, op.getLse());
+  // Without a lse gradient the ABI does not read dlse: pass the lse itself.
+  Value dlse = lseGrad ? toF64Buffer(rewriter, loc, lseGrad) : lse;
+  SmallVector<Value> sizes = querySizes(rewriter, loc, op.getQuery());
+  Value dq = allocF64(rewriter, loc, sizes);
+  Value dk = allocF64(rewriter, loc, sizes);
+  Value dv = allocF64(rewriter, loc, sizes);
   SmallVector<Value> args = {
       toF64Buffer(rewriter, loc, op.getQuery()),
       toF64Buffer(rewriter, loc, op.getKey()),
       toF64Buffer(rewriter, loc, op.getValue()),
-      out,
+      toF64Buffer(rewriter, loc, op.getOutput()),
       lse,
-      createI64Buffer(rewriter, loc, op.getSegmentLengths()),
-      createI64Buffer(rewriter, loc, op.getDilationRates()),
-      arith::ConstantIntOp::create(rewriter, loc, op.getCausal() ? 1 : 0, 64),
-      arith::ConstantFloatOp::create(rewriter, loc, rewriter.getF64Type(),
-                                     APFloat(scale)),
-      arith::ConstantIntOp::create(
-          rewriter, loc, static_cast<int64_t>(op.getOffsetMode()), 64)};
+      toF64Buffer(rewriter, loc, op.getOutputGrad()),
+      dlse,
+      arith::ConstantIntOp::create(rewriter, loc, lseGrad ? 1 : 0, 64),
+      dq,
+      dk,
+      dv};
+  llvm::append_range(args, configArguments(rewriter, loc, op));
   func::CallOp::create(rewriter, loc, reference, args);
-
-  auto asTensor = [&](Value buffer, ArrayRef<int64_t> shape, Type resultType) {
-    Value cast = memref::CastOp::create(rewriter, loc,
-                                        MemRefType::get(shape, f64), buffer);
-    Value tensor = bufferization::ToTensorOp::create(
-        rewriter, loc, RankedTensorType::get(shape, f64), cast,
-        /*restrict=*/true, /*writable=*/true);
-    return convertTensor(rewriter, loc, tensor, resultType);
-  };
-  SmallVector<Value> replacements = {
-      asTensor(out, queryType.getShape(), op.getOutput().getType())};
-  if (Value lseResult = op.getLse())
-    replacements.push_back(
-        asTensor(lse, queryType.getShape().take_front(3), lseResult.getType()));
-  rewriter.replaceOp(op, replacements);
+  rewriter.replaceOp(op,
+                     {asTensor(rewriter, loc, dq, queryType.getShape(),
+                               op.getQueryGrad().getType()),
+                      asTensor(rewriter, loc, dk, queryType.getShape(),
+                               op.getKeyGrad().getType()),
+                      asTensor(rewriter, loc, dv, queryType.getShape(),
+                               op.getValueGrad().getType())});
 }
 
 namespace {
@@ -137,13 +196,27 @@ struct ConvertToReferenceCallsPass
           ConvertToReferenceCallsPass> {
   void runOnOperation() override {
     SmallVector<DilatedAttentionOp> ops;
-    getOperation()->walk([&](DilatedAttentionOp op) { ops.push_back(op); });
-    if (ops.empty())
-      return;
-    func::FuncOp reference = getOrDeclareReference(getOperation());
+    SmallVector<DilatedAttentionBackwardOp> backwardOps;
+    getOperation()->walk([&](Operation *op) {
+      if (auto forward = dyn_cast<DilatedAttentionOp>(op))
+        ops.push_back(forward);
+      if (auto backward = dyn_cast<DilatedAttentionBackwardOp>(op))
+        backwardOps.push_back(backward);
+    });
     IRRewriter rewriter(&getContext());
-    for (DilatedAttentionOp op : ops)
-      convert(rewriter, reference, op);
+    if (!ops.empty()) {
+      func::FuncOp reference = getOrDeclareReference(
+          getOperation(), kReferenceFunction, {4, 4, 4, 4, 3});
+      for (DilatedAttentionOp op : ops)
+        convert(rewriter, reference, op);
+    }
+    if (!backwardOps.empty()) {
+      func::FuncOp reference =
+          getOrDeclareReference(getOperation(), kReferenceBackwardFunction,
+                                {4, 4, 4, 4, 3, 4, 3, 0, 4, 4, 4});
+      for (DilatedAttentionBackwardOp op : backwardOps)
+        convertBackward(rewriter, reference, op);
+    }
   }
 };
 } // namespace

@@ -95,6 +95,80 @@ def LongNet_DilatedAttentionOp : LongNet_Op<"dilated_attention", [Pure]> {
 }
 
 
+def LongNet_DilatedAttentionBackwardOp
+    : LongNet_Op<"dilated_attention_backward", [Pure]> {
+  let summary = "gradients of dilated attention with respect to q, k and v";
+  let description = [{
+    The exact backward of `longnet.dilated_attention` (docs/SPEC.md,
+    "Backward (training)"): given the forward's operands `query`, `key`,
+    `value`, its `output` and combined log-sum-exp `lse` (`[B, N, H]` f32,
+    the forward's second result), the gradient `output_grad` of the loss
+    with respect to the output and, optionally, `lse_grad`, its gradient with
+    respect to the lse result (zero when absent), returns the gradients with
+    respect to query, key and value, each of the query's type.
+
+    The mixture is one softmax over the union of the branches' key sets
+    normalised by the combined lse, so with
+    `P(t, u) = exp(scale * q_t . k_u - lse(t))` over the keys `u` of every
+    branch covering row `t` and `Delta(t) = output_grad(t) . output(t) -
+    lse_grad(t)`:
+
+    ```
+    dV_u += P dO_t,   dS = P (dO_t . v_u - Delta(t)),
+    dQ_t += scale dS k_u,   dK_u += scale dS q_t
+    ```
+
+    This includes the gradient through the mixing weights. Rows no branch
+    covers contribute nothing. Attributes and their rules are those of
+    `longnet.dilated_attention` and must be the forward's.
+
+    ```mlir
+    %dq, %dk, %dv = longnet.dilated_attention_backward
+        %q, %k, %v, %o, %lse, %do {segment_lengths = array<i64: 2048, 4096>,
+        dilation_rates = array<i64: 1, 2>, causal}
+      : (tensor<1x8192x12x64xbf16>, tensor<1x8192x12x64xbf16>,
+         tensor<1x8192x12x64xbf16>, tensor<1x8192x12x64xbf16>,
+         tensor<1x8192x12xf32>, tensor<1x8192x12x64xbf16>)
+        -> (tensor<1x8192x12x64xbf16>, tensor<1x8192x12x64xbf16>,
+            tensor<1x8192x12x64xbf16>)
+    ```
+  }];
+
+  let arguments = (ins
+    AnyRankedTensor:$query,
+    AnyRankedTensor:$key,
+    AnyRankedTensor:$value,
+    AnyRankedTensor:$output,
+    AnyRankedTensor:$lse,
+    AnyRankedTensor:$output_grad,
+    Optional<AnyRankedTensor>:$lse_grad,
+    DenseI64ArrayAttr:$segment_lengths,
+    DenseI64ArrayAttr:$dilation_rates,
+    UnitAttr:$causal,
+    OptionalAttr<F32Attr>:$scale,
+    DefaultValuedAttr<LongNet_OffsetModeAttr,
+                      "::mlir::longnet::OffsetMode::cyclic">:$offset_mode
+  );
+  let results = (outs
+    AnyRankedTensor:$query_grad,
+    AnyRankedTensor:$key_grad,
+    AnyRankedTensor:$value_grad
+  );
+
+  let assemblyFormat = [{
+    $query `,` $key `,` $value `,` $output `,` $lse `,` $output_grad
+    (`,` $lse_grad^)? attr-dict `:` functional-type(operands, results)
+  }];
+
+  let extraClassDeclaration = [{
+    size_t getNumBranches() { return getSegmentLengths().size(); }
+    std::optional<double> getScaleOrDefault();
+  }];
+
+  let hasVerifier = 1;
+}
+
+
 //===----------------------------------------------------------------------===//
 // Branch level: one (w, r) branch or dense attention, destination style.
 //===----------------------------------------------------------------------===//
@@ -176,6 +250,67 @@ def LongNet_AttentionOp : LongNet_FlashOp<"attention"> {
     `outs` `(` $out `,` $lse `:` type($out) `,` type($lse) `)`
     attr-dict (`->` type($results)^)?
   }];
+}
+
+def LongNet_BranchAttentionBackwardOp
+    : LongNet_Op<"branch_attention_backward", [
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+        DestinationStyleOpInterface]> {
+  let summary = "one branch's contribution to dQ, dK and dV, accumulated in place";
+  let description = [{
+    The part of `longnet.dilated_attention_backward` that one branch
+    `(segment_length, dilation_rate)` contributes (SPEC "Backward
+    (training)"): for every row `t` the branch selects and every key `u` of
+    its key set,
+
+    ```
+    P = exp(scale * q_t . k_u - lse(t)),  dS = P * (dO_t . v_u - delta(t))
+    dv_acc[u] += P dO_t,  dq_acc[t] += scale dS k_u,  dk_acc[u] += scale dS q_t
+    ```
+
+    where `lse` is the mixture's combined log-sum-exp and `delta` is
+    `dO . O - dlse`, both `[B, N, H]` of the accumulator type, computed once
+    for all branches. The accumulators `dq_acc`, `dk_acc`, `dv_acc`
+    (`[B, N, H, D]`) are f32 (f64 for f64 inputs); rows the branch does not
+    select are left untouched. Tensors (three results) or memrefs (none).
+
+    ```mlir
+    %dq, %dk, %dv = longnet.branch_attention_backward
+        ins(%q, %k, %v, %do, %lse, %delta : tensor<1x64x2x16xf16>,
+            tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>,
+            tensor<1x64x2x16xf16>, tensor<1x64x2xf32>, tensor<1x64x2xf32>)
+        outs(%dq0, %dk0, %dv0 : tensor<1x64x2x16xf32>,
+             tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>)
+        {segment_length = 16, dilation_rate = 2, causal}
+        -> tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>, tensor<1x64x2x16xf32>
+    ```
+  }];
+  let arguments = (ins
+    AnyShaped:$query, AnyShaped:$key, AnyShaped:$value, AnyShaped:$output_grad,
+    AnyShaped:$lse, AnyShaped:$delta,
+    AnyShaped:$query_grad_acc, AnyShaped:$key_grad_acc,
+    AnyShaped:$value_grad_acc,
+    I64Attr:$segment_length, I64Attr:$dilation_rate,
+    UnitAttr:$causal, OptionalAttr<F32Attr>:$scale,
+    DefaultValuedAttr<LongNet_OffsetModeAttr,
+                      "::mlir::longnet::OffsetMode::cyclic">:$offset_mode);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value `,` $output_grad `,` $lse `,` $delta
+      `:` type($query) `,` type($key) `,` type($value) `,` type($output_grad)
+      `,` type($lse) `,` type($delta) `)`
+    `outs` `(` $query_grad_acc `,` $key_grad_acc `,` $value_grad_acc `:`
+      type($query_grad_acc) `,` type($key_grad_acc) `,` type($value_grad_acc)
+      `)`
+    attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() {
+      return MutableOperandRange(*this, /*start=*/6, /*length=*/3);
+    }
+    std::optional<double> getScaleOrDefault();
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
