@@ -120,6 +120,11 @@ llvm::orc::SymbolMap runtimeSymbols(llvm::orc::MangleAndInterner interner) {
       llvm::orc::ExecutorAddr::fromPtr(
           &_mlir_ciface_longnet_reference_dilated_attention),
       llvm::JITSymbolFlags::Exported};
+  symbols[interner(
+      "_mlir_ciface_longnet_reference_dilated_attention_backward")] = {
+      llvm::orc::ExecutorAddr::fromPtr(
+          &_mlir_ciface_longnet_reference_dilated_attention_backward),
+      llvm::JITSymbolFlags::Exported};
   return symbols;
 }
 

@@ -12,6 +12,7 @@
 
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
+#include "longnet/Dialect/LongNet/Transforms/TileProgram.h"
 #include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "LoopEmitter.h"
@@ -38,7 +39,7 @@ using namespace mlir::longnet;
 namespace {
 
 /// Keys (for S^T) and query rows (for P.V) per register block.
-constexpr int64_t kRowBlock = 6;
+constexpr int64_t kRowBlock = CPUTileEmitter::kRowBlock;
 
 struct TileSizes {
   int64_t query;
@@ -47,12 +48,13 @@ struct TileSizes {
 };
 
 /// Emits the loop nest of one FlashProblem at the builder's insertion point.
-class FlashEmitter : public LoopEmitter {
+class FlashEmitter : public CPUTileEmitter {
 public:
   FlashEmitter(OpBuilder &b, Location loc, const FlashProblem &p,
                TileSizes tiles)
-      : LoopEmitter(b, loc, cast<MemRefType>(p.out.getType()).getElementType(),
-                    tiles.lanes),
+      : CPUTileEmitter(b, loc,
+                       cast<MemRefType>(p.out.getType()).getElementType(),
+                       tiles.lanes),
         p(p), tiles(tiles) {
     elementType = cast<MemRefType>(p.query.getType()).getElementType();
   }
@@ -62,19 +64,6 @@ public:
 private:
   Value negInf() { return fconst(-std::numeric_limits<double>::infinity()); }
 
-  /// A local buffer of the compute type; `dims` are static sizes or
-  /// ShapedType::kDynamic with the matching value in `dynamic`. Heap
-  /// allocated (64-byte aligned) and freed at the end of the query tile:
-  /// a stack allocation inside the parallel loop would grow the stack at
-  /// every iteration once lowered, and the tile's work dwarfs a malloc.
-  Value localBuffer(ArrayRef<int64_t> dims, ValueRange dynamic) {
-    Value buffer =
-        memref::AllocOp::create(b, loc, MemRefType::get(dims, computeType),
-                                dynamic, b.getI64IntegerAttr(64));
-    localBuffers.push_back(buffer);
-    return buffer;
-  }
-
   void emitQueryTile(ValueRange ivs);
   void copyRow(Value source, Value row, Value buffer, Value j);
   void emitKeyTile(Value keyStart);
@@ -83,40 +72,6 @@ private:
   void emitSoftmaxRows(Value keyStart, Value numK, bool mask);
   void emitProbsTimesValues(Value numK);
 
-  /// The register block of both micro-kernels: for k in [0, ub),
-  /// acc[2 r + c] += scalar(k, r) * vectors[k, col_c] for kRowBlock
-  /// broadcast scalars r and the two vectors of `vectors` at columns col0 and
-  /// col1. Returns the accumulators.
-  template <typename ScalarFn>
-  SmallVector<Value> blockedOuterProducts(Value ub, ValueRange inits,
-                                          Value vectors, Value col0, Value col1,
-                                          ScalarFn scalar) {
-    return forLoop(idx(0), ub, idx(1), inits, [&](Value k, ValueRange acc) {
-      Value v0 = vector::LoadOp::create(b, loc, vectorType, vectors,
-                                        ValueRange{k, col0});
-      Value v1 = vector::LoadOp::create(b, loc, vectorType, vectors,
-                                        ValueRange{k, col1});
-      SmallVector<Value> next;
-      for (int64_t r = 0; r < kRowBlock; ++r) {
-        Value s = splat(scalar(k, r));
-        next.push_back(vector::FMAOp::create(b, loc, s, v0, acc[2 * r]));
-        next.push_back(vector::FMAOp::create(b, loc, s, v1, acc[2 * r + 1]));
-      }
-      return next;
-    });
-  }
-
-  /// Stores a register block: row0 + r, columns col0 and col1.
-  void storeBlock(ValueRange acc, Value buffer, Value row0, Value col0,
-                  Value col1) {
-    for (int64_t r = 0; r < kRowBlock; ++r) {
-      Value row = add(row0, idx(r));
-      vector::StoreOp::create(b, loc, acc[2 * r], buffer,
-                              ValueRange{row, col0});
-      vector::StoreOp::create(b, loc, acc[2 * r + 1], buffer,
-                              ValueRange{row, col1});
-    }
-  }
   void emitEpilogue();
 
   const FlashProblem &p;
@@ -137,7 +92,6 @@ private:
   }
   Value qTBuf, kBuf, vBuf, sTBuf, accBuf, mBuf, lBuf, alphaBuf;
   bool rowsInBounds = false;
-  SmallVector<Value> localBuffers;
 };
 
 void FlashEmitter::emit() {
@@ -265,8 +219,7 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
     return SmallVector<Value>();
   });
   emitEpilogue();
-  for (Value buffer : localBuffers)
-    memref::DeallocOp::create(b, loc, buffer);
+  freeLocalBuffers();
 }
 
 void FlashEmitter::copyRow(Value source, Value row, Value buffer, Value j) {
@@ -303,23 +256,8 @@ void FlashEmitter::emitKeyTile(Value keyStart) {
 /// S^T[j, i] = sum_d k[j, d] q[i, d]: blocks of kRowBlock keys by two
 /// vectors of queries, accumulated in registers over d.
 void FlashEmitter::emitScores(Value numK) {
-  Value zero = idx(0);
-  int64_t lanes = tiles.lanes;
-  Value numKPadded = roundUp(numK, kRowBlock);
-  forLoop(zero, numKPadded, idx(kRowBlock), {}, [&](Value j0, ValueRange) {
-    forLoop(zero, numQPadded, idx(2 * lanes), {}, [&](Value i0, ValueRange) {
-      Value i1 = add(i0, idx(lanes));
-      SmallVector<Value> inits(2 * kRowBlock, splat(fconst(0.0)));
-      SmallVector<Value> sums = blockedOuterProducts(
-          headDim, inits, qTBuf, i0, i1, [&](Value d, int64_t r) -> Value {
-            return memref::LoadOp::create(b, loc, kBuf,
-                                          ValueRange{add(j0, idx(r)), d});
-          });
-      storeBlock(sums, sTBuf, j0, i0, i1);
-      return SmallVector<Value>();
-    });
-    return SmallVector<Value>();
-  });
+  transposedProduct(sTBuf, kBuf, qTBuf, roundUp(numK, kRowBlock), numQPadded,
+                    headDim);
 }
 
 /// Online softmax, vectorised over the query rows of the tile: mask, new
@@ -498,18 +436,33 @@ struct TileAttentionPass
     return success();
   }
 
+  LogicalResult lower(BranchAttentionBackwardOp op) {
+    if (!op.getResults().empty())
+      return op.emitOpError("must be bufferized before longnet-tile-attention");
+    BackwardProblem problem = *getBackwardProblem(op);
+    Type computeType =
+        cast<MemRefType>(problem.queryGrad.getType()).getElementType();
+    int64_t lanes = computeType.isF64() ? vectorWidth / 2 : vectorWidth;
+    OpBuilder b(op);
+    emitCPUBackward(b, op.getLoc(), problem, queryTile, keyTile, lanes);
+    op.erase();
+    return success();
+  }
+
   void runOnOperation() override {
     if (failed(checkOptions()))
       return signalPassFailure();
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(op))
+      if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
+              BranchAttentionBackwardOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
       LogicalResult result =
           TypeSwitch<Operation *, LogicalResult>(op)
-              .Case<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(
+              .Case<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
+                    BranchAttentionBackwardOp>(
                   [&](auto typed) { return lower(typed); });
       if (failed(result))
         return signalPassFailure();
