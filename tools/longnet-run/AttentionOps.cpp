@@ -16,6 +16,7 @@ using namespace longnet::run;
 using mlir::ArrayRef;
 using mlir::SmallVector;
 using mlir::SmallVectorImpl;
+using mlir::longnet::DilatedAttentionBackwardOp;
 using mlir::longnet::DilatedAttentionOp;
 
 namespace {
@@ -32,7 +33,7 @@ reference::OffsetMode convertOffsetMode(mlir::longnet::OffsetMode mode) {
   return reference::OffsetMode::Cyclic;
 }
 
-reference::Config getConfig(DilatedAttentionOp op) {
+template <typename OpTy> reference::Config getConfig(OpTy op) {
   reference::Config config;
   for (auto [w, r] :
        llvm::zip_equal(op.getSegmentLengths(), op.getDilationRates()))
@@ -63,10 +64,10 @@ SmallVector<int64_t> getKnownShape(mlir::Value value, mlir::func::FuncOp entry,
 }
 
 /// The query's [B, N, H, D], when every dimension is known.
-std::optional<reference::Shape> getShape(DilatedAttentionOp op,
+std::optional<reference::Shape> getShape(mlir::Value query,
                                          mlir::func::FuncOp entry,
                                          ArrayRef<HostTensor> inputs) {
-  SmallVector<int64_t> dims = getKnownShape(op.getQuery(), entry, inputs);
+  SmallVector<int64_t> dims = getKnownShape(query, entry, inputs);
   if (dims.size() != 4 || llvm::any_of(dims, mlir::ShapedType::isDynamic))
     return std::nullopt;
   return reference::Shape{dims[0], dims[1], dims[2], dims[3]};
@@ -113,17 +114,18 @@ std::string describeLocation(mlir::Location loc) {
   return text;
 }
 
-/// Calls `visit` on the longnet.dilated_attention ops that `function` runs:
-/// its own and, through func.call, those of its callees (once per call).
+/// Calls `visit` on the longnet.dilated_attention and
+/// longnet.dilated_attention_backward ops that `function` runs: its own and,
+/// through func.call, those of its callees (once per call).
 void forEachAttentionOp(mlir::func::FuncOp function,
                         SmallVectorImpl<mlir::func::FuncOp> &callStack,
-                        llvm::function_ref<void(DilatedAttentionOp)> visit) {
+                        llvm::function_ref<void(mlir::Operation *)> visit) {
   if (function.isDeclaration() || llvm::is_contained(callStack, function))
     return;
   callStack.push_back(function);
   function.walk([&](mlir::Operation *op) {
-    if (auto attention = llvm::dyn_cast<DilatedAttentionOp>(op)) {
-      visit(attention);
+    if (llvm::isa<DilatedAttentionOp, DilatedAttentionBackwardOp>(op)) {
+      visit(op);
       return;
     }
     auto call = llvm::dyn_cast<mlir::func::CallOp>(op);
@@ -143,19 +145,28 @@ AttentionCost longnet::run::countAttentionCost(mlir::func::FuncOp entry,
                                                ArrayRef<HostTensor> inputs) {
   AttentionCost cost;
   SmallVector<mlir::func::FuncOp> callStack;
-  forEachAttentionOp(entry, callStack, [&](DilatedAttentionOp op) {
-    std::optional<reference::Shape> shape = getShape(op, entry, inputs);
+  forEachAttentionOp(entry, callStack, [&](mlir::Operation *op) {
+    auto forward = llvm::dyn_cast<DilatedAttentionOp>(op);
+    auto backward = llvm::dyn_cast<DilatedAttentionBackwardOp>(op);
+    mlir::Value query = forward ? forward.getQuery() : backward.getQuery();
+    std::optional<reference::Shape> shape = getShape(query, entry, inputs);
     if (cost.numOps++ == 0 && shape)
       cost.tokens = shape->batch * shape->seqLen;
     if (!shape) {
       if (cost.unresolved.empty())
-        cost.unresolved = "the query of the longnet.dilated_attention at " +
-                          describeLocation(op.getLoc()) +
+        cost.unresolved = "the query of the " +
+                          op->getName().getStringRef().str() + " at " +
+                          describeLocation(op->getLoc()) +
                           " has a dynamic dimension that is not an entry "
                           "argument's";
       return;
     }
-    cost.flops += reference::forwardFlops(getConfig(op), *shape);
+    if (forward) {
+      cost.flops += reference::forwardFlops(getConfig(forward), *shape);
+    } else {
+      ++cost.numBackwardOps;
+      cost.flops += reference::backwardFlops(getConfig(backward), *shape);
+    }
   });
   if (!cost.unresolved.empty())
     cost.flops = 0.0;
@@ -165,26 +176,36 @@ AttentionCost longnet::run::countAttentionCost(mlir::func::FuncOp entry,
 llvm::Error longnet::run::checkAttentionShapes(mlir::func::FuncOp entry,
                                                ArrayRef<HostTensor> inputs) {
   std::string error;
-  entry.walk([&](DilatedAttentionOp op) {
-    SmallVector<int64_t> query = getKnownShape(op.getQuery(), entry, inputs);
+  entry.walk([&](mlir::Operation *raw) {
+    auto op = llvm::dyn_cast<DilatedAttentionOp>(raw);
+    auto backward = llvm::dyn_cast<DilatedAttentionBackwardOp>(raw);
+    if (!op && !backward)
+      return mlir::WalkResult::advance();
+    std::string opName = raw->getName().getStringRef().str();
+    mlir::Value queryValue = op ? op.getQuery() : backward.getQuery();
+    SmallVector<int64_t> query = getKnownShape(queryValue, entry, inputs);
     // The verifier's rule for a static D, for a D known only now: an empty
     // head dimension has no scores to normalise (every output NaN).
     if (query.size() == 4 && query[3] == 0) {
-      error = "the longnet.dilated_attention at " +
-              describeLocation(op.getLoc()) + " gets query " +
-              describeOperand(op.getQuery(), entry, inputs) +
+      error = "the " + opName + " at " + describeLocation(raw->getLoc()) +
+              " gets query " + describeOperand(queryValue, entry, inputs) +
               " with head dimension D = 0; D must be at least 1";
       return mlir::WalkResult::interrupt();
     }
-    for (auto [name, operand] :
-         {std::pair<const char *, mlir::Value>{"key", op.getKey()},
-          {"value", op.getValue()}}) {
+    SmallVector<std::pair<const char *, mlir::Value>> others;
+    if (op)
+      others = {{"key", op.getKey()}, {"value", op.getValue()}};
+    else
+      others = {{"key", backward.getKey()},
+                {"value", backward.getValue()},
+                {"output", backward.getOutput()},
+                {"output_grad", backward.getOutputGrad()}};
+    for (auto [name, operand] : others) {
       if (mayBeEqual(query, getKnownShape(operand, entry, inputs)))
         continue;
-      error = "the longnet.dilated_attention at " +
-              describeLocation(op.getLoc()) + " gets query " +
-              describeOperand(op.getQuery(), entry, inputs) + " and " + name +
-              " " + describeOperand(operand, entry, inputs) +
+      error = "the " + opName + " at " + describeLocation(raw->getLoc()) +
+              " gets query " + describeOperand(queryValue, entry, inputs) +
+              " and " + name + " " + describeOperand(operand, entry, inputs) +
               "; their shapes must be equal";
       return mlir::WalkResult::interrupt();
     }

@@ -30,9 +30,13 @@ namespace longnet {
 namespace run {
 
 struct AttentionCost {
-  /// Number of longnet.dilated_attention ops the entry runs.
+  /// Number of longnet.dilated_attention and
+  /// longnet.dilated_attention_backward ops the entry runs.
   int64_t numOps = 0;
-  /// Sum of their forward FLOPs (0 when `unresolved` is set).
+  /// How many of them are backward ops.
+  int64_t numBackwardOps = 0;
+  /// Sum of their FLOPs, SPEC's forward and backward counts (0 when
+  /// `unresolved` is set).
   double flops = 0.0;
   /// B * N of the first op's query (0 when there is no op or it is dynamic).
   int64_t tokens = 0;

@@ -390,12 +390,19 @@ void printBenchmark(SmallVector<double> times, const AttentionCost &cost) {
                                   double(cost.tokens) / median, cost.tokens);
   else
     llvm::outs() << "tokens/s n/a (" << cost.unresolved << ")\n";
-  if (cost.unresolved.empty())
+  if (cost.unresolved.empty() && cost.numBackwardOps == 0)
     llvm::outs() << llvm::formatv("effective {0:f3} GFLOP/s ({1:e3} FLOP per "
                                   "call: SPEC forward FLOPs of {2} "
                                   "longnet.dilated_attention)\n",
                                   cost.flops / median * 1e-9, cost.flops,
                                   cost.numOps);
+  else if (cost.unresolved.empty())
+    llvm::outs() << llvm::formatv(
+        "effective {0:f3} GFLOP/s ({1:e3} FLOP per call: SPEC forward FLOPs "
+        "of {2} longnet.dilated_attention and backward FLOPs of {3} "
+        "longnet.dilated_attention_backward)\n",
+        cost.flops / median * 1e-9, cost.flops,
+        cost.numOps - cost.numBackwardOps, cost.numBackwardOps);
   else
     llvm::outs() << "GFLOP/s n/a (" << cost.unresolved << ")\n";
 }
