@@ -178,6 +178,70 @@ void segmentAllGather(const char *function, lnrt_dtype dtype,
       uint64_t(gather.groupSize - 1) * gather.batch * gather.blockBytes;
 }
 
+/// Checks the operands of a segment reduce-scatter among `worldSize` ranks
+/// and describes them as a SegmentScatter.
+Outcome checkScatter(const lnrt_memref4 *send, const lnrt_memref4 *recv,
+                     int64_t groupSize, lnrt_dtype dtype, int worldSize,
+                     SegmentScatter &scatter) {
+  auto fail = [](const std::string &message) {
+    return Outcome::failure(LNRT_ERROR_INVALID_ARGUMENT, message);
+  };
+  if (std::string problem = checkBuffer("send", send); !problem.empty())
+    return fail(problem);
+  if (std::string problem = checkBuffer("recv", recv); !problem.empty())
+    return fail(problem);
+  if (groupSize < 1 || groupSize > worldSize || worldSize % groupSize != 0)
+    return fail("group size " + std::to_string(groupSize) +
+                " does not divide the " + std::to_string(worldSize) + " ranks");
+  int64_t expected[4] = {recv->sizes[0], groupSize * recv->sizes[1],
+                         recv->sizes[2], recv->sizes[3]};
+  if (!std::equal(expected, expected + 4, send->sizes))
+    return fail("send is " + shapeString(send->sizes) + ", expected " +
+                shapeString(expected) + " (recv " + shapeString(recv->sizes) +
+                ", group size " + std::to_string(groupSize) + ")");
+  size_t elementBytes = lnrt_dtype_size(dtype);
+  scatter.send = dataPointer(*send, elementBytes);
+  scatter.recv = dataPointer(*recv, elementBytes);
+  scatter.batch = size_t(recv->sizes[0]);
+  scatter.blockBytes =
+      size_t(recv->sizes[1] * recv->sizes[2] * recv->sizes[3]) * elementBytes;
+  scatter.groupSize = int(groupSize);
+  scatter.isF64 = dtype == LNRT_F64;
+  return Outcome::success();
+}
+
+void segmentReduceScatter(const char *function, lnrt_dtype dtype,
+                          const lnrt_memref4 *send, const lnrt_memref4 *recv,
+                          int64_t groupSize) {
+  size_t elementBytes = lnrt_dtype_size(dtype);
+  CommState &comm = state();
+  std::lock_guard<std::mutex> lock(comm.mutex);
+  CommBackend *backend = comm.backend.get();
+  lnrt_memory memory = backend ? backend->memory() : LNRT_MEMORY_HOST;
+  SegmentScatter scatter;
+  Outcome outcome = checkScatter(send, recv, groupSize, dtype,
+                                 backend ? backend->size() : 1, scatter);
+  if (outcome) {
+    // A group of one sums nothing: recv = send (same layout when G = 1).
+    SegmentGather local;
+    local.send = scatter.send;
+    local.recv = scatter.recv;
+    local.batch = scatter.batch;
+    local.blockBytes = scatter.blockBytes;
+    outcome = scatter.groupSize == 1 ? copyLocally(local, memory)
+                                     : backend->reduceScatter(scatter);
+  }
+  if (!outcome) {
+    recordStickyError(Outcome::failure(
+        outcome.status, std::string(function) + ": " + outcome.message));
+    poisonReceiveBuffer(recv, elementBytes, memory);
+    return;
+  }
+  // Each member's block comes, summed, from the group's other members.
+  comm.bytesReceived +=
+      uint64_t(scatter.groupSize - 1) * scatter.batch * scatter.blockBytes;
+}
+
 /// Installs a backend that `create` makes, unless one is installed.
 template <typename Create>
 lnrt_status initBackend(const char *function, Create create) {
@@ -355,4 +419,18 @@ void _mlir_ciface_longnet_segment_all_gather_f64(lnrt_memref4 *send,
                                                  int64_t groupSize) {
   segmentAllGather("longnet_segment_all_gather_f64", LNRT_F64, send, recv,
                    groupSize);
+}
+
+void _mlir_ciface_longnet_segment_reduce_scatter_f32(lnrt_memref4 *send,
+                                                     lnrt_memref4 *recv,
+                                                     int64_t groupSize) {
+  segmentReduceScatter("longnet_segment_reduce_scatter_f32", LNRT_F32, send,
+                       recv, groupSize);
+}
+
+void _mlir_ciface_longnet_segment_reduce_scatter_f64(lnrt_memref4 *send,
+                                                     lnrt_memref4 *recv,
+                                                     int64_t groupSize) {
+  segmentReduceScatter("longnet_segment_reduce_scatter_f64", LNRT_F64, send,
+                       recv, groupSize);
 }

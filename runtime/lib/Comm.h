@@ -30,6 +30,20 @@ struct SegmentGather {
   int groupSize = 1;
 };
 
+/// A segment reduce-scatter with checked, contiguous buffers: `send` holds
+/// `batch * groupSize` blocks of `blockBytes` bytes, block (b, k) at
+/// (b * groupSize + k) * blockBytes; recv block b (at b * blockBytes) gets
+/// the sum over the group of their block (b, k), k this rank's index in the
+/// group. Elements are f32 or f64 (`isF64`).
+struct SegmentScatter {
+  const char *send = nullptr;
+  char *recv = nullptr;
+  size_t batch = 0;
+  size_t blockBytes = 0;
+  int groupSize = 1;
+  bool isF64 = false;
+};
+
 class CommBackend {
 public:
   virtual ~CommBackend() = default;
@@ -42,6 +56,8 @@ public:
 
   /// groupSize > 1 divides size().
   virtual Outcome allGather(const SegmentGather &gather) = 0;
+  /// groupSize > 1 divides size().
+  virtual Outcome reduceScatter(const SegmentScatter &scatter) = 0;
   virtual Outcome barrier() = 0;
   virtual Outcome gatherToRoot(const void *send, size_t bytes, void *recv) = 0;
   virtual Outcome broadcast(void *buf, size_t bytes, int root) = 0;

@@ -104,6 +104,25 @@ public:
     return Outcome::success();
   }
 
+  Outcome reduceScatter(const SegmentScatter &scatter) override {
+    size_t elementBytes = scatter.isF64 ? sizeof(double) : sizeof(float);
+    size_t count = scatter.batch * scatter.blockBytes / elementBytes;
+    if (scatter.batch == 1)
+      return call(plugin.reduceScatter, scatter.groupSize, scatter.send, count,
+                  int(scatter.isF64), scatter.recv, timeout);
+    // Blocks (b, k) to [k][b], so that member k's part is contiguous.
+    std::vector<char> packed(scatter.batch * scatter.groupSize *
+                             scatter.blockBytes);
+    for (size_t b = 0; scatter.blockBytes != 0 && b < scatter.batch; ++b)
+      for (size_t k = 0; k < size_t(scatter.groupSize); ++k)
+        std::memcpy(
+            packed.data() + (k * scatter.batch + b) * scatter.blockBytes,
+            scatter.send + (b * scatter.groupSize + k) * scatter.blockBytes,
+            scatter.blockBytes);
+    return call(plugin.reduceScatter, scatter.groupSize, packed.data(), count,
+                int(scatter.isF64), scatter.recv, timeout);
+  }
+
   Outcome barrier() override { return call(plugin.barrier, timeout); }
 
   Outcome gatherToRoot(const void *send, size_t bytes, void *recv) override {

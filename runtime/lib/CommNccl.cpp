@@ -43,6 +43,7 @@ static_assert(NCCL_UNIQUE_ID_BYTES == LNRT_NCCL_UNIQUE_ID_BYTES,
   X(ncclGroupStart)                                                            \
   X(ncclGroupEnd)                                                              \
   X(ncclAllGather)                                                             \
+  X(ncclReduceScatter)                                                         \
   X(ncclAllReduce)                                                             \
   X(ncclBroadcast)
 
@@ -153,6 +154,26 @@ public:
             gather.send + b * gather.blockBytes,
             gather.recv + b * gather.groupSize * gather.blockBytes,
             gather.blockBytes, ncclInt8, comm, stream);
+        if (result != ncclSuccess && result != ncclInProgress)
+          return result;
+      }
+      return ncclSuccess;
+    });
+  }
+
+  Outcome reduceScatter(const SegmentScatter &scatter) override {
+    ncclComm_t comm = nullptr;
+    if (Outcome found = groupCommunicator(scatter.groupSize, comm); !found)
+      return found;
+    size_t elementBytes = scatter.isF64 ? sizeof(double) : sizeof(float);
+    ncclDataType_t type = scatter.isF64 ? ncclFloat64 : ncclFloat32;
+    // One reduce-scatter per batch: send[b] is [groupSize][block] already.
+    return runCollective(comm, "ncclReduceScatter", [&](CUstream stream) {
+      for (size_t b = 0; b < scatter.batch; ++b) {
+        ncclResult_t result = nccl.ncclReduceScatter(
+            scatter.send + b * scatter.groupSize * scatter.blockBytes,
+            scatter.recv + b * scatter.blockBytes,
+            scatter.blockBytes / elementBytes, type, ncclSum, comm, stream);
         if (result != ncclSuccess && result != ncclInProgress)
           return result;
       }

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define LONGNET_MPI_PLUGIN_VERSION 1
+#define LONGNET_MPI_PLUGIN_VERSION 2
 #define LONGNET_MPI_PLUGIN_SYMBOL "longnet_mpi_plugin"
 
 typedef struct longnet_comm_error {
@@ -38,6 +38,12 @@ typedef struct longnet_mpi_plugin_table {
   lnrt_status (*allGather)(int groupSize, const void *send, size_t bytes,
                            void *recv, double timeoutSeconds,
                            longnet_comm_error *error);
+  /* recv[0, count) = the sum over the group of `groupSize` consecutive
+   * ranks of their send[k * count, (k + 1) * count), k this rank's index in
+   * the group; elements are f32 (isF64 = 0) or f64. */
+  lnrt_status (*reduceScatter)(int groupSize, const void *send, size_t count,
+                               int isF64, void *recv, double timeoutSeconds,
+                               longnet_comm_error *error);
   lnrt_status (*gatherToRoot)(const void *send, size_t bytes, void *recv,
                               double timeoutSeconds, longnet_comm_error *error);
   lnrt_status (*broadcast)(void *buf, size_t bytes, int root,

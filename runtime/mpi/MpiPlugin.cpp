@@ -250,6 +250,42 @@ lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
   return LNRT_SUCCESS;
 }
 
+lnrt_status reduceScatter(int groupSize, const void *send, size_t count,
+                          int isF64, void *recv, double timeoutSeconds,
+                          longnet_comm_error *error) {
+  if (lnrt_status status = checkUsable(error))
+    return status;
+  if (groupSize < 1 || state.size % groupSize != 0)
+    return fail(error, LNRT_ERROR_INVALID_ARGUMENT,
+                "group size " + std::to_string(groupSize) +
+                    " does not divide the " + std::to_string(state.size) +
+                    " ranks");
+  if (count > size_t(INT_MAX))
+    return fail(error, LNRT_ERROR_INVALID_ARGUMENT,
+                "cannot express " + std::to_string(count) +
+                    " elements as an MPI count");
+  MPI_Comm comm = MPI_COMM_NULL;
+  if (lnrt_status status =
+          groupCommunicator(groupSize, timeoutSeconds, comm, error))
+    return status;
+  size_t elementBytes = isF64 ? sizeof(double) : sizeof(float);
+  size_t bytes = count * elementBytes;
+  // [send of groupSize blocks | recv]
+  Staging staging(bytes * (1 + size_t(groupSize)));
+  copyBytes(staging.data, send, bytes * size_t(groupSize));
+  char *reduced = staging.data + bytes * size_t(groupSize);
+  MPI_Datatype type = isF64 ? MPI_DOUBLE : MPI_FLOAT;
+  if (lnrt_status status = runCollective(
+          "MPI_Ireduce_scatter_block", timeoutSeconds, staging, error,
+          [&](MPI_Request &request) {
+            return MPI_Ireduce_scatter_block(staging.data, reduced, int(count),
+                                             type, MPI_SUM, comm, &request);
+          }))
+    return status;
+  copyBytes(recv, reduced, bytes);
+  return LNRT_SUCCESS;
+}
+
 lnrt_status gatherToRoot(const void *send, size_t bytes, void *recv,
                          double timeoutSeconds, longnet_comm_error *error) {
   if (lnrt_status status = checkUsable(error))
@@ -329,6 +365,7 @@ const longnet_mpi_plugin_table table = {
     LONGNET_MPI_PLUGIN_VERSION,
     init,
     allGather,
+    reduceScatter,
     gatherToRoot,
     broadcast,
     barrier,

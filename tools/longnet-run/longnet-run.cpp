@@ -683,7 +683,7 @@ llvm::Error runShardedTool(ModuleOp module, const EntrySignature &signature,
   }
   if (rank == 0) {
     llvm::outs() << "sharded over " << size << " ranks: bytes received per "
-                 << "rank in segment all-gathers:";
+                 << "rank in segment collectives:";
     for (uint64_t bytes : traffic)
       llvm::outs() << " " << bytes;
     llvm::outs() << "\n";

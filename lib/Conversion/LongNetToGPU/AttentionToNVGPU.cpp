@@ -18,10 +18,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BackwardToGPU.h"
+
 #include "longnet-runtime/CheckedMath.h"
 #include "longnet/Conversion/Passes.h"
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/KernelBuilder.h"
+#include "longnet/Dialect/LongNet/Transforms/TileProgram.h"
 #include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -742,7 +745,9 @@ struct ConvertAttentionToNVGPUPass
     }
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp>(op))
+      if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
+              BranchAttentionBackwardOp, GatheredBranchAttentionBackwardOp>(
+              op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -750,6 +755,12 @@ struct ConvertAttentionToNVGPUPass
         op->emitOpError(
             "must be bufferized before longnet-convert-attention-to-nvgpu");
         return signalPassFailure();
+      }
+      if (std::optional<BackwardProblem> backward = getBackwardProblem(op)) {
+        if (failed(emitGPUBackward(op, *backward)))
+          return signalPassFailure();
+        op->erase();
+        continue;
       }
       FlashProblem problem = *getFlashProblem(op);
       OpBuilder b(op);

@@ -126,6 +126,17 @@ LNRT_EXPORT void _mlir_ciface_longnet_segment_all_gather_f64(lnrt_memref4 *send,
                                                              lnrt_memref4 *recv,
                                                              int64_t groupSize);
 
+/// recv[b, t, h, d] = sum over the members k' of the segment group of
+/// `groupSize` ranks around this one of their send[b, k*m + t, h, d], k
+/// this rank's index in the group: send is [B, groupSize*m, H, D], recv
+/// [B, m, H, D] (the backward's gradients of gathered rows, summed back to
+/// their owner). f32 and f64 (the accumulators); memory, streams and errors
+/// as for the all-gather.
+LNRT_EXPORT void _mlir_ciface_longnet_segment_reduce_scatter_f32(
+    lnrt_memref4 *send, lnrt_memref4 *recv, int64_t groupSize);
+LNRT_EXPORT void _mlir_ciface_longnet_segment_reduce_scatter_f64(
+    lnrt_memref4 *send, lnrt_memref4 *recv, int64_t groupSize);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,10 +6,10 @@
 // RUN: %mpirun -np 2 longnet-run %s --shard-sequence --entry=empty_sequence --check 2>&1 | FileCheck %s --check-prefix=SEQ --implicit-check-not=error
 // RUN: %mpirun -np 4 longnet-run %s --shard-sequence --entry=empty_batch --check 2>&1 | FileCheck %s --check-prefix=BATCH --implicit-check-not=error
 
-// SEQ: sharded over 2 ranks: bytes received per rank in segment all-gathers: 0 0
+// SEQ: sharded over 2 ranks: bytes received per rank in segment collectives: 0 0
 // SEQ: result 0: tensor<1x0x4x16xf32> no values
 // SEQ: check result 0: {{.*}}: ok
-// BATCH: sharded over 4 ranks: bytes received per rank in segment all-gathers: 0 0 0 0
+// BATCH: sharded over 4 ranks: bytes received per rank in segment collectives: 0 0 0 0
 // BATCH: result 0: tensor<0x64x4x16xf32> no values
 // BATCH: check result 0: {{.*}}: ok
 

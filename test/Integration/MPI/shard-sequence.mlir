@@ -14,11 +14,11 @@
 
 // Bytes each rank receives: f32, H = 4, D = 16, B = 1.
 // P = 2: only (256, 4) spans 2 ranks: 1 * 2 * (128 / 4) * 4 * 16 * 4 = 16384.
-// P2: sharded over 2 ranks: bytes received per rank in segment all-gathers: 16384 16384
+// P2: sharded over 2 ranks: bytes received per rank in segment collectives: 16384 16384
 // P2: check result 0: max abs error {{.*}}: ok
 // P = 4: (128, 2) spans 2: 1 * 2 * 32 * 256 = 16384; (256, 4) spans 4:
 // 3 * 2 * 16 * 256 = 24576; in all 40960.
-// P4: sharded over 4 ranks: bytes received per rank in segment all-gathers: 40960 40960 40960 40960
+// P4: sharded over 4 ranks: bytes received per rank in segment collectives: 40960 40960 40960 40960
 // P4: check result 0: max abs error {{.*}}: ok
 
 // CHECK: check result 0: max abs error {{.*}}: ok

@@ -11,9 +11,9 @@
 // The branch (128, 2) spans two ranks in both runs: each receives the other's
 // 64 / 2 sparsified rows of K and V: 2 * 32 * 4 * 16 * 4 bytes = 16384.
 // The local branch (32, 1) sends nothing.
-// P2: bytes received per rank in segment all-gathers: 16384 16384
+// P2: bytes received per rank in segment collectives: 16384 16384
 // P2: check result 0: max abs error {{.*}}: ok
-// P4: bytes received per rank in segment all-gathers: 16384 16384 16384 16384
+// P4: bytes received per rank in segment collectives: 16384 16384 16384 16384
 // P4: check result 0: max abs error {{.*}}: ok
 // REPORT: total bytes received per device: 16384
 

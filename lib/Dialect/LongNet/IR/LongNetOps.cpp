@@ -549,3 +549,135 @@ void GatheredBranchAttentionOp::getEffects(
         &effects) {
   getFlashOpEffects(*this, effects);
 }
+
+//===----------------------------------------------------------------------===//
+// SegmentReduceScatterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SegmentReduceScatterOp::verify() {
+  int64_t groupSize = static_cast<int64_t>(getGroupSize());
+  if (groupSize < 1)
+    return emitOpError("'group_size' = ") << groupSize << " must be at least 1";
+  Type inputType = getInput().getType(), initType = getInit().getType();
+  bool tensors = isa<TensorType>(inputType) && isa<TensorType>(initType);
+  bool memrefs =
+      isa<BaseMemRefType>(inputType) && isa<BaseMemRefType>(initType);
+  if (!tensors && !memrefs)
+    return emitOpError("operands must be both tensors or both memrefs");
+  if (tensors &&
+      (getResults().size() != 1 || getResults().front().getType() != initType))
+    return emitOpError("must have one result of the type of 'init' on "
+                       "tensors");
+  if (memrefs && !getResults().empty())
+    return emitOpError("has no results on memrefs");
+  if (failed(verifyAttentionOperand(*this, "input", inputType)) ||
+      failed(verifyAttentionOperand(*this, "init", initType)))
+    return failure();
+  auto input = cast<ShapedType>(inputType), init = cast<ShapedType>(initType);
+  Type elt = input.getElementType();
+  if (!elt.isF32() && !elt.isF64())
+    return emitOpError("element type must be f32 or f64 (gradient "
+                       "accumulators), got ")
+           << elt;
+  if (init.getElementType() != elt)
+    return emitOpError("'init' element type ")
+           << init.getElementType() << " differs from 'input' element type "
+           << elt;
+  if (failed(verifyDimsMatch(*this, "init", init, "input", input, {0, 2, 3})))
+    return failure();
+  int64_t rows = init.getDimSize(1), gathered = input.getDimSize(1);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(gathered))
+    return success();
+  std::optional<int64_t> expected = ::longnet::checkedMul(groupSize, rows);
+  if (!expected || gathered != *expected)
+    return emitOpError("'input' dimension 1 is ")
+           << gathered << " but group_size * init rows = " << groupSize
+           << " * " << rows;
+  return success();
+}
+
+void SegmentReduceScatterOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (isa<MemRefType>(getInput().getType()))
+    effects.emplace_back(MemoryEffects::Read::get(), &getInputMutable(),
+                         SideEffects::DefaultResource::get());
+  if (isa<MemRefType>(getInit().getType()))
+    effects.emplace_back(MemoryEffects::Write::get(), &getInitMutable(),
+                         SideEffects::DefaultResource::get());
+}
+
+//===----------------------------------------------------------------------===//
+// GatheredBranchAttentionBackwardOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatheredBranchAttentionBackwardOp::verify() {
+  int64_t rate = static_cast<int64_t>(getDilationRate());
+  if (rate < 1)
+    return emitOpError("'dilation_rate' = ") << rate << " must be at least 1";
+  if (failed(verifyScale(*this, getScale(), getQuery())))
+    return failure();
+  SmallVector<Value> shaped = {
+      getQuery(),        getKey(),         getValue(),
+      getOutputGrad(),   getLse(),         getDelta(),
+      getQueryGradAcc(), getKeyGradAcc(), getValueGradAcc()};
+  bool allTensors = llvm::all_of(
+      shaped, [](Value v) { return isa<TensorType>(v.getType()); });
+  bool allMemRefs = llvm::all_of(
+      shaped, [](Value v) { return isa<BaseMemRefType>(v.getType()); });
+  if (!allTensors && !allMemRefs)
+    return emitOpError("operands must be all tensors or all memrefs");
+  ValueRange inits = getDpsInits();
+  if (allTensors && TypeRange(getResults()) != inits.getTypes())
+    return emitOpError("results must have the types of the outs operands");
+  if (allMemRefs && !getResults().empty())
+    return emitOpError("has no results on memrefs");
+  // Local rows: query, output_grad, query_grad_acc, lse and delta share
+  // [B, l, H]; gathered rows: key, value and their accumulators [B, M, H].
+  if (failed(verifyQKV(*this, getQuery(), getQuery(), getQuery(),
+                       {{"output_grad", getOutputGrad().getType()}},
+                       /*sameElementType=*/true)) ||
+      failed(verifyQKV(*this, getQuery(), getQuery(), getQuery(),
+                       {{"query_grad_acc", getQueryGradAcc().getType()}},
+                       /*sameElementType=*/false)) ||
+      failed(verifyQKV(*this, getKey(), getKey(), getValue(),
+                       {{"key_grad_acc", getKeyGradAcc().getType()},
+                        {"value_grad_acc", getValueGradAcc().getType()}},
+                       /*sameElementType=*/false)))
+    return failure();
+  auto queryType = cast<ShapedType>(getQuery().getType());
+  auto keyType = cast<ShapedType>(getKey().getType());
+  if (keyType.getElementType() != queryType.getElementType())
+    return emitOpError("'key' element type ")
+           << keyType.getElementType() << " differs from 'query' element type "
+           << queryType.getElementType();
+  if (failed(verifyDimsMatch(*this, "key", keyType, "query", queryType,
+                             {0, 2, 3})))
+    return failure();
+  Type accElt = cast<ShapedType>(getQueryGradAcc().getType()).getElementType();
+  for (Value acc : {getKeyGradAcc(), getValueGradAcc()}) {
+    Type elt = cast<ShapedType>(acc.getType()).getElementType();
+    if (elt != accElt)
+      return emitOpError("accumulators must share one element type, got ")
+             << accElt << " and " << elt;
+  }
+  int64_t localRows = queryType.getDimSize(1);
+  if (!ShapedType::isDynamic(localRows) && localRows % rate != 0)
+    return emitOpError("the local sequence length ")
+           << localRows << " must be a multiple of 'dilation_rate' = " << rate;
+  if (failed(verifyLse(*this, "lse", getLse().getType(), accElt, queryType,
+                       "operand")))
+    return failure();
+  return verifyLse(*this, "delta", getDelta().getType(), accElt, queryType,
+                   "operand");
+}
+
+std::optional<double> GatheredBranchAttentionBackwardOp::getScaleOrDefault() {
+  return scaleOrDefault(getScale(), getQuery());
+}
+
+void GatheredBranchAttentionBackwardOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  getFlashOpEffects(*this, effects);
+}

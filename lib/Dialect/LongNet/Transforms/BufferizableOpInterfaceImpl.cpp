@@ -63,6 +63,10 @@ void mlir::longnet::registerBufferizableOpInterfaceExternalModels(
     AttentionOp::attachInterface<DestinationOpInterface<AttentionOp>>(*ctx);
     BranchAttentionBackwardOp::attachInterface<
         DestinationOpInterface<BranchAttentionBackwardOp>>(*ctx);
+    GatheredBranchAttentionBackwardOp::attachInterface<
+        DestinationOpInterface<GatheredBranchAttentionBackwardOp>>(*ctx);
+    SegmentReduceScatterOp::attachInterface<
+        DestinationOpInterface<SegmentReduceScatterOp>>(*ctx);
     GatheredBranchAttentionOp::attachInterface<
         DestinationOpInterface<GatheredBranchAttentionOp>>(*ctx);
     SegmentAllGatherOp::attachInterface<

@@ -90,57 +90,6 @@ static void decompose(RewriterBase &rewriter, DilatedAttentionOp op) {
   rewriter.replaceOp(op, replacements);
 }
 
-/// Casts a float `value` to `type` inside a linalg body.
-static Value castFloat(OpBuilder &b, Location loc, Value value, Type type) {
-  if (value.getType() == type)
-    return value;
-  if (value.getType().getIntOrFloatBitWidth() < type.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, type, value);
-  return arith::TruncFOp::create(b, loc, type, value);
-}
-
-/// delta = rowsum(dO * O) - dlse ([B, N, H], accumulated in `accType`), the
-/// term shared by every branch of the backward.
-static Value emitDelta(OpBuilder &b, Location loc,
-                       DilatedAttentionBackwardOp op,
-                       ArrayRef<OpFoldResult> lseSizes, Type accType) {
-  MLIRContext *ctx = b.getContext();
-  Value init = createFilled(b, loc, lseSizes, accType, 0.0);
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
-  AffineMap rows = AffineMap::get(
-      4, 0,
-      {b.getAffineDimExpr(0), b.getAffineDimExpr(1), b.getAffineDimExpr(2)},
-      ctx);
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  Value delta =
-      linalg::GenericOp::create(
-          b, loc, init.getType(), ValueRange{op.getOutputGrad(), op.getOutput()},
-          init, ArrayRef<AffineMap>{identity, identity, rows}, iterators,
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            Value dout = castFloat(nb, nloc, args[0], accType);
-            Value out = castFloat(nb, nloc, args[1], accType);
-            Value product = arith::MulFOp::create(nb, nloc, dout, out);
-            Value sum = arith::AddFOp::create(nb, nloc, args[2], product);
-            linalg::YieldOp::create(nb, nloc, sum);
-          })
-          .getResult(0);
-  Value lseGrad = op.getLseGrad();
-  if (!lseGrad)
-    return delta;
-  AffineMap identity3 = AffineMap::getMultiDimIdentityMap(3, ctx);
-  SmallVector<utils::IteratorType> parallel(3, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, delta.getType(), ValueRange{lseGrad}, delta,
-             ArrayRef<AffineMap>{identity3, identity3}, parallel,
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               Value dlse = castFloat(nb, nloc, args[0], accType);
-               Value diff = arith::SubFOp::create(nb, nloc, args[1], dlse);
-               linalg::YieldOp::create(nb, nloc, diff);
-             })
-      .getResult(0);
-}
-
 /// The backward of a mixture: delta once, then every branch accumulates its
 /// part of dQ, dK and dV (zero-initialised, accumulator type) in place.
 static void decomposeBackward(RewriterBase &rewriter,
@@ -157,7 +106,9 @@ static void decomposeBackward(RewriterBase &rewriter,
   auto rowsType =
       RankedTensorType::get(queryType.getShape().take_front(3), accType);
 
-  Value delta = emitDelta(rewriter, loc, op, lseSizes, accType);
+  Value delta = emitBackwardDelta(rewriter, loc, op.getOutputGrad(),
+                                  op.getOutput(), op.getLseGrad(), lseSizes,
+                                  accType);
   Value lse = convertTensor(rewriter, loc, op.getLse(), rowsType);
   Value dq = createFilled(rewriter, loc, sizes, accType, 0.0);
   Value dk = createFilled(rewriter, loc, sizes, accType, 0.0);

@@ -54,7 +54,11 @@ FailureOr<func::FuncOp> declare(ModuleOp module, StringRef name,
   return fn;
 }
 
-LogicalResult lowerAllGather(ModuleOp module, SegmentAllGatherOp op) {
+/// A segment all-gather or reduce-scatter as a call of the runtime's
+/// `<prefix>_<element>(send, recv, group_size)`.
+template <typename OpTy>
+LogicalResult lowerSegmentCollective(ModuleOp module, OpTy op,
+                                     StringRef prefix) {
   auto inputType = dyn_cast<MemRefType>(op.getInput().getType());
   auto initType = dyn_cast<MemRefType>(op.getInit().getType());
   if (!inputType || !initType)
@@ -68,7 +72,7 @@ LogicalResult lowerAllGather(ModuleOp module, SegmentAllGatherOp op) {
   OpBuilder b(op);
   Type i64 = b.getI64Type();
   FailureOr<func::FuncOp> callee = declare(
-      module, "longnet_segment_all_gather_" + elementSuffix(element),
+      module, (prefix + "_" + elementSuffix(element)).str(),
       b.getFunctionType({dynamic, dynamic, i64}, {}), /*cInterface=*/true);
   if (failed(callee))
     return failure();
@@ -104,7 +108,7 @@ struct LowerCollectivesPass
     ModuleOp module = getOperation();
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<SegmentAllGatherOp, ProcessRankOp>(op))
+      if (isa<SegmentAllGatherOp, SegmentReduceScatterOp, ProcessRankOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -113,7 +117,14 @@ struct LowerCollectivesPass
           return signalPassFailure();
         continue;
       }
-      if (failed(lowerAllGather(module, cast<SegmentAllGatherOp>(op))))
+      LogicalResult lowered =
+          isa<SegmentAllGatherOp>(op)
+              ? lowerSegmentCollective(module, cast<SegmentAllGatherOp>(op),
+                                       "longnet_segment_all_gather")
+              : lowerSegmentCollective(module,
+                                       cast<SegmentReduceScatterOp>(op),
+                                       "longnet_segment_reduce_scatter");
+      if (failed(lowered))
         return signalPassFailure();
     }
   }

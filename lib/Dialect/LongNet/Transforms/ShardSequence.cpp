@@ -11,6 +11,7 @@
 
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
 #include "longnet/Dialect/LongNet/Transforms/Passes.h"
+#include "longnet/Dialect/LongNet/Transforms/KernelBuilder.h"
 #include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,6 +20,8 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <limits>
+#include <map>
+#include <tuple>
 
 namespace mlir::longnet {
 #define GEN_PASS_DEF_LONGNETSHARDSEQUENCE
@@ -86,11 +89,12 @@ struct ShardSequencePass
     std::optional<int64_t> seqLen;
     for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
       auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || tensor.getRank() != 4 || !tensor.hasStaticShape())
+      if (!tensor || (tensor.getRank() != 4 && tensor.getRank() != 3) ||
+          !tensor.hasStaticShape())
         return fn.emitError("longnet-shard-sequence: argument ")
                << i << " of @" << fn.getSymName() << " has type " << type
-               << "; a sharded function takes [B, N, H, D] tensors of static "
-                  "shape";
+               << "; a sharded function takes [B, N, H, D] (and [B, N, H]) "
+                  "tensors of static shape";
       if (seqLen && *seqLen != tensor.getDimSize(1))
         return fn.emitError("longnet-shard-sequence: the arguments of @")
                << fn.getSymName() << " have different sequence lengths "
@@ -105,24 +109,33 @@ struct ShardSequencePass
 
   LogicalResult checkBody(func::FuncOp fn) {
     for (Operation &op : fn.getBody().front()) {
-      if (isa<DilatedAttentionOp, func::ReturnOp>(op))
+      if (isa<DilatedAttentionOp, DilatedAttentionBackwardOp, func::ReturnOp>(
+              op))
         continue;
-      return op.emitOpError("cannot be sharded by longnet-shard-sequence: a "
-                            "sharded function holds only "
-                            "longnet.dilated_attention ops on its arguments");
+      return op.emitOpError(
+          "cannot be sharded by longnet-shard-sequence: a sharded function "
+          "holds only longnet.dilated_attention and "
+          "longnet.dilated_attention_backward ops on its arguments");
     }
-    for (auto op : fn.getBody().getOps<DilatedAttentionOp>())
-      for (Value operand : op->getOperands())
-        if (!isa<BlockArgument>(operand))
-          return op.emitOpError(
-              "operands must be arguments of the function to be sharded by "
-              "longnet-shard-sequence");
+    for (Operation &op : fn.getBody().front()) {
+      if (isa<func::ReturnOp>(op))
+        continue;
+      for (Value operand : op.getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (!def || isa<DilatedAttentionOp>(def))
+          continue;
+        return op.emitOpError(
+            "operands must be arguments of the function or results of "
+            "longnet.dilated_attention to be sharded by "
+            "longnet-shard-sequence");
+      }
+    }
     return success();
   }
 
   /// Checks every branch against the chunk length before anything changes.
-  LogicalResult checkBranches(DilatedAttentionOp op, int64_t seqLen,
-                              int64_t localRows) {
+  template <typename OpTy>
+  LogicalResult checkBranches(OpTy op, int64_t seqLen, int64_t localRows) {
     for (auto [i, pair] : llvm::enumerate(
              llvm::zip_equal(op.getSegmentLengths(), op.getDilationRates()))) {
       auto [w, r] = pair;
@@ -176,19 +189,10 @@ struct ShardSequencePass
             op.getOffsetMode());
       } else {
         int64_t group = wEff / localRows, perDevice = localRows / r;
-        auto gather = [&](Value x) {
-          Value sparse = sparsify(b, loc, x, r, op.getOffsetMode());
-          auto sparseType = cast<RankedTensorType>(sparse.getType());
-          SmallVector<int64_t> shape(sparseType.getShape());
-          shape[1] *= group;
-          Value init = tensor::EmptyOp::create(b, loc, shape,
-                                               sparseType.getElementType());
-          return SegmentAllGatherOp::create(b, loc, TypeRange{init.getType()},
-                                            sparse, init, group)
-              .getResult(0);
-        };
-        Value key = gather(op.getKey());
-        Value value = gather(op.getValue());
+        Value key =
+            gatherSparsified(b, loc, op.getKey(), r, op.getOffsetMode(), group);
+        Value value = gatherSparsified(b, loc, op.getValue(), r,
+                                       op.getOffsetMode(), group);
         Value member = arith::RemUIOp::create(
             b, loc, rank, arith::ConstantIndexOp::create(b, loc, group));
         Value base = arith::MulIOp::create(
@@ -209,7 +213,148 @@ struct ShardSequencePass
     op.erase();
   }
 
+  /// The gathered sparsified rows of `x` for a branch spanning `group`
+  /// devices; made once per function for each (x, r, offset mode, group):
+  /// the backward reuses the forward's all-gather.
+  Value gatherSparsified(OpBuilder &b, Location loc, Value x, int64_t rate,
+                         OffsetMode mode, int64_t group) {
+    auto key = std::make_tuple(x.getAsOpaquePointer(), rate,
+                               static_cast<int64_t>(mode), group);
+    auto found = gathered.find(key);
+    if (found != gathered.end())
+      return found->second;
+    Value sparse = sparsify(b, loc, x, rate, mode);
+    auto sparseType = cast<RankedTensorType>(sparse.getType());
+    SmallVector<int64_t> shape(sparseType.getShape());
+    shape[1] *= group;
+    Value init =
+        tensor::EmptyOp::create(b, loc, shape, sparseType.getElementType());
+    Value result = SegmentAllGatherOp::create(b, loc, TypeRange{init.getType()},
+                                              sparse, init, group)
+                       .getResult(0);
+    gathered[key] = result;
+    return result;
+  }
+
+  std::map<std::tuple<const void *, int64_t, int64_t, int64_t>, Value>
+      gathered;
+
+  /// The backward on the chunk: local branches as branch ops; a spanning
+  /// branch recomputes against the gathered sparsified K and V (the
+  /// forward's all-gather again, which CSE merges with it when both are in
+  /// one function), and its gathered rows' gradients are reduce-scattered
+  /// back to their owners and added at the rows o_h + t r.
+  void shardBackward(OpBuilder &b, DilatedAttentionBackwardOp op, Value rank,
+                     int64_t seqLen, int64_t localRows) {
+    Location loc = op.getLoc();
+    auto queryType = cast<RankedTensorType>(op.getQuery().getType());
+    Type accType = getAccumulatorType(queryType.getElementType());
+    auto gradType = RankedTensorType::get(queryType.getShape(), accType);
+    auto rowsType =
+        RankedTensorType::get(queryType.getShape().take_front(3), accType);
+    SmallVector<OpFoldResult> rowSizes;
+    for (int64_t size : rowsType.getShape())
+      rowSizes.push_back(b.getIndexAttr(size));
+    Value delta = emitBackwardDelta(b, loc, op.getOutputGrad(), op.getOutput(),
+                                    op.getLseGrad(), rowSizes, accType);
+    Value lse = convertTensor(b, loc, op.getLse(), rowsType);
+    Value dq = filled(b, loc, gradType, 0.0);
+    Value dk = filled(b, loc, gradType, 0.0);
+    Value dv = filled(b, loc, gradType, 0.0);
+    for (auto [w, r] :
+         llvm::zip_equal(op.getSegmentLengths(), op.getDilationRates())) {
+      int64_t wEff = std::min(w, seqLen);
+      if (wEff <= localRows) {
+        auto branch = BranchAttentionBackwardOp::create(
+            b, loc, TypeRange{gradType, gradType, gradType}, op.getQuery(),
+            op.getKey(), op.getValue(), op.getOutputGrad(), lse, delta, dq, dk,
+            dv, w, r, op.getCausal(), op.getScaleAttr(), op.getOffsetMode());
+        dq = branch.getResult(0);
+        dk = branch.getResult(1);
+        dv = branch.getResult(2);
+        continue;
+      }
+      int64_t group = wEff / localRows, perDevice = localRows / r;
+      Value key =
+          gatherSparsified(b, loc, op.getKey(), r, op.getOffsetMode(), group);
+      Value value =
+          gatherSparsified(b, loc, op.getValue(), r, op.getOffsetMode(), group);
+      SmallVector<int64_t> gatheredShape(queryType.getShape());
+      gatheredShape[1] = group * perDevice;
+      auto gatheredType = RankedTensorType::get(gatheredShape, accType);
+      Value member = arith::RemUIOp::create(
+          b, loc, rank, arith::ConstantIndexOp::create(b, loc, group));
+      Value base = arith::MulIOp::create(
+          b, loc, member, arith::ConstantIndexOp::create(b, loc, perDevice));
+      auto branch = GatheredBranchAttentionBackwardOp::create(
+          b, loc, TypeRange{gradType, gatheredType, gatheredType},
+          op.getQuery(), key, value, op.getOutputGrad(), lse, delta, dq,
+          filled(b, loc, gatheredType, 0.0), filled(b, loc, gatheredType, 0.0),
+          base, r, op.getCausal(), op.getScaleAttr(), op.getOffsetMode());
+      dq = branch.getResult(0);
+      dk = scatterOwnRows(b, loc, dk, branch.getResult(1), r,
+                          op.getOffsetMode(), group);
+      dv = scatterOwnRows(b, loc, dv, branch.getResult(2), r,
+                          op.getOffsetMode(), group);
+    }
+    op.getQueryGrad().replaceAllUsesWith(
+        convertTensor(b, loc, dq, op.getQueryGrad().getType()));
+    op.getKeyGrad().replaceAllUsesWith(
+        convertTensor(b, loc, dk, op.getKeyGrad().getType()));
+    op.getValueGrad().replaceAllUsesWith(
+        convertTensor(b, loc, dv, op.getValueGrad().getType()));
+    op.erase();
+  }
+
+  /// Sums `gathered` ([B, G m, H, D], this device's contributions to the
+  /// group's gathered rows) over the group, keeps this device's m rows and
+  /// adds them to `acc` ([B, l, H, D]) at rows o_h + t r.
+  Value scatterOwnRows(OpBuilder &b, Location loc, Value acc, Value gathered,
+                       int64_t rate, OffsetMode mode, int64_t group) {
+    auto accType = cast<RankedTensorType>(acc.getType());
+    SmallVector<int64_t> ownShape(accType.getShape());
+    ownShape[1] /= rate;
+    Value init =
+        tensor::EmptyOp::create(b, loc, ownShape, accType.getElementType());
+    Value own = SegmentReduceScatterOp::create(b, loc, TypeRange{init.getType()},
+                                               gathered, init, group)
+                    .getResult(0);
+    MLIRContext *ctx = b.getContext();
+    auto identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    int64_t numHeads = accType.getDimSize(2);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{accType}, ValueRange{}, ValueRange{acc},
+               ArrayRef<AffineMap>{identity}, iterators,
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 KernelBuilder kb(nb, nloc);
+                 Value batch = linalg::IndexOp::create(nb, nloc, 0);
+                 Value row = linalg::IndexOp::create(nb, nloc, 1);
+                 Value head = linalg::IndexOp::create(nb, nloc, 2);
+                 Value d = linalg::IndexOp::create(nb, nloc, 3);
+                 Value r = kb.idx(rate);
+                 Value offset = emitHeadOffset(nb, nloc, mode, head,
+                                               kb.idx(numHeads), r);
+                 // Row o_h + t r is own row t; other rows get nothing.
+                 Value shifted = kb.sub(kb.maxU(row, offset), offset);
+                 Value t = kb.divU(shifted, r);
+                 Value onStride = arith::CmpIOp::create(
+                     nb, nloc, arith::CmpIPredicate::eq, kb.remU(shifted, r),
+                     kb.idx(0));
+                 Value selected = kb.andI(kb.ule(offset, row), onStride);
+                 Value index = kb.select(selected, t, kb.idx(0));
+                 Value x = tensor::ExtractOp::create(
+                     nb, nloc, own, ValueRange{batch, index, head, d});
+                 Value zero = kb.fconst(accType.getElementType(), 0.0);
+                 Value added = kb.fadd(args[0], kb.select(selected, x, zero));
+                 linalg::YieldOp::create(nb, nloc, added);
+               })
+        .getResult(0);
+  }
+
   LogicalResult shardFunction(func::FuncOp fn) {
+    gathered.clear();
     FailureOr<int64_t> seqLen = getSequenceLength(fn);
     if (failed(seqLen) || failed(checkBody(fn)))
       return failure();
@@ -221,7 +366,12 @@ struct ShardSequencePass
     int64_t localRows = *seqLen / devices;
     SmallVector<DilatedAttentionOp> ops(
         fn.getBody().getOps<DilatedAttentionOp>());
+    SmallVector<DilatedAttentionBackwardOp> backwardOps(
+        fn.getBody().getOps<DilatedAttentionBackwardOp>());
     for (DilatedAttentionOp op : ops)
+      if (failed(checkBranches(op, *seqLen, localRows)))
+        return failure();
+    for (DilatedAttentionBackwardOp op : backwardOps)
       if (failed(checkBranches(op, *seqLen, localRows)))
         return failure();
 
@@ -234,12 +384,19 @@ struct ShardSequencePass
       if (Value lse = op.getLse())
         lse.setType(localType(lse.getType(), localRows));
     }
+    for (DilatedAttentionBackwardOp op : backwardOps)
+      for (Value result : op->getResults())
+        result.setType(localType(result.getType(), localRows));
     OpBuilder b(fn.getContext());
     b.setInsertionPointToStart(&body);
     Value rank = ProcessRankOp::create(b, fn.getLoc(), b.getIndexType());
     for (DilatedAttentionOp op : ops) {
       b.setInsertionPoint(op);
       shardOp(b, op, rank, *seqLen, localRows);
+    }
+    for (DilatedAttentionBackwardOp op : backwardOps) {
+      b.setInsertionPoint(op);
+      shardBackward(b, op, rank, *seqLen, localRows);
     }
     auto returnOp = cast<func::ReturnOp>(body.getTerminator());
     fn.setFunctionType(FunctionType::get(
@@ -255,7 +412,9 @@ struct ShardSequencePass
       return signalPassFailure();
     }
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
-      if (fn.isExternal() || fn.getBody().getOps<DilatedAttentionOp>().empty())
+      if (fn.isExternal() ||
+          (fn.getBody().getOps<DilatedAttentionOp>().empty() &&
+           fn.getBody().getOps<DilatedAttentionBackwardOp>().empty()))
         continue;
       if (failed(shardFunction(fn)))
         return signalPassFailure();

@@ -436,17 +436,21 @@ struct TileAttentionPass
     return success();
   }
 
-  LogicalResult lower(BranchAttentionBackwardOp op) {
-    if (!op.getResults().empty())
-      return op.emitOpError("must be bufferized before longnet-tile-attention");
+  LogicalResult lowerBackward(Operation *op) {
+    if (op->getNumResults() != 0)
+      return op->emitOpError("must be bufferized before longnet-tile-attention");
     BackwardProblem problem = *getBackwardProblem(op);
     Type computeType =
         cast<MemRefType>(problem.queryGrad.getType()).getElementType();
     int64_t lanes = computeType.isF64() ? vectorWidth / 2 : vectorWidth;
     OpBuilder b(op);
-    emitCPUBackward(b, op.getLoc(), problem, queryTile, keyTile, lanes);
-    op.erase();
+    emitCPUBackward(b, op->getLoc(), problem, queryTile, keyTile, lanes);
+    op->erase();
     return success();
+  }
+  LogicalResult lower(BranchAttentionBackwardOp op) { return lowerBackward(op); }
+  LogicalResult lower(GatheredBranchAttentionBackwardOp op) {
+    return lowerBackward(op);
   }
 
   void runOnOperation() override {
@@ -455,14 +459,16 @@ struct TileAttentionPass
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
       if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
-              BranchAttentionBackwardOp>(op))
+              BranchAttentionBackwardOp, GatheredBranchAttentionBackwardOp>(
+              op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
       LogicalResult result =
           TypeSwitch<Operation *, LogicalResult>(op)
               .Case<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
-                    BranchAttentionBackwardOp>(
+                    BranchAttentionBackwardOp,
+                    GatheredBranchAttentionBackwardOp>(
                   [&](auto typed) { return lower(typed); });
       if (failed(result))
         return signalPassFailure();

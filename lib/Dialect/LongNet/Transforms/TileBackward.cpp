@@ -51,7 +51,7 @@ public:
                      Value numQ) override;
   void loadKeyTile(const SegmentRows &rows, Value kStart, Value numK) override;
   void products() override;
-  void softmaxGrad(Value qStart, Value kStart, bool mask) override;
+  void softmaxGrad(Value qIndex, Value kStart, bool mask) override;
   void accumulateValueGrad() override {
     accumulateProduct(dvBuf, doBuf, numKPadded, paddedHeadDim, numQ,
                       [&](Value i, Value j) { return load(pTBuf, {j, i}); });
@@ -74,7 +74,10 @@ private:
     return memref::LoadOp::create(b, loc, buffer, indices);
   }
   Value rowOf(const SegmentRows &rows, Value selected) {
-    return add(rows.rowBase, mul(selected, rows.rate));
+    return rows.queryRow(*this, selected);
+  }
+  Value keyRowOf(const SegmentRows &rows, Value selected) {
+    return rows.keyRow(*this, selected);
   }
   /// Row `row` of `source` ([B, N, H, D]) into row `j` of `buffer`, zero
   /// padded to the padded D.
@@ -241,7 +244,7 @@ void CPUBackwardTiles::loadKeyTile(const SegmentRows &rows, Value kStart,
   numK = numKValue;
   numKPadded = roundUp(numK, kRowBlock);
   forLoop(idx(0), numK, idx(1), {}, [&](Value j, ValueRange) {
-    Value row = rowOf(rows, add(kStart, j));
+    Value row = keyRowOf(rows, add(kStart, j));
     stageRow(p.key, rows, row, kBuf, j);
     stageRow(p.value, rows, row, vBuf, j);
     stageRow(p.keyGrad, rows, row, dkBuf, j);
@@ -255,7 +258,7 @@ void CPUBackwardTiles::products() {
   transposedProduct(dsTBuf, vBuf, doTBuf, numKPadded, numQPadded, headDim);
 }
 
-void CPUBackwardTiles::softmaxGrad(Value qStart, Value kStart, bool mask) {
+void CPUBackwardTiles::softmaxGrad(Value qIndex, Value kStart, bool mask) {
   auto indexVec = VectorType::get({lanes}, b.getIndexType());
   Value negInfVec = splat(fconst(-std::numeric_limits<double>::infinity()));
   Value scaleVec = splat(scale);
@@ -271,7 +274,7 @@ void CPUBackwardTiles::softmaxGrad(Value qStart, Value kStart, bool mask) {
         // compiler's order of evaluating arguments.
         Value steps = vector::StepOp::create(b, loc, indexVec);
         Value first =
-            vector::BroadcastOp::create(b, loc, indexVec, add(qStart, i));
+            vector::BroadcastOp::create(b, loc, indexVec, add(qIndex, i));
         Value queries = add(first, steps);
         Value visible = arith::CmpIOp::create(
             b, loc, arith::CmpIPredicate::ule, key, queries);
@@ -294,7 +297,7 @@ void CPUBackwardTiles::softmaxGrad(Value qStart, Value kStart, bool mask) {
 void CPUBackwardTiles::storeKeyTile(const SegmentRows &rows, Value kStart,
                                     Value numKValue) {
   forLoop(idx(0), numKValue, idx(1), {}, [&](Value j, ValueRange) {
-    Value row = rowOf(rows, add(kStart, j));
+    Value row = keyRowOf(rows, add(kStart, j));
     writeRow(dkBuf, j, p.keyGrad, rows, row, /*accumulate=*/false);
     writeRow(dvBuf, j, p.valueGrad, rows, row, /*accumulate=*/false);
     return SmallVector<Value>();
@@ -320,9 +323,10 @@ void mlir::longnet::emitCPUBackward(OpBuilder &b, Location loc,
   Value seqLen = memref::DimOp::create(b, loc, p.query, 1);
   Value numHeads = memref::DimOp::create(b, loc, p.query, 2);
   Value headDim = memref::DimOp::create(b, loc, p.query, 3);
-  Value segLen = kb.idx(p.segmentLength);
   Value rate = kb.idx(p.dilationRate);
-  Value numSegments = kb.ceilDiv(seqLen, segLen);
+  // A gathered problem has one "segment": the local queries.
+  Value segLen = p.queryBase ? seqLen : kb.idx(p.segmentLength);
+  Value numSegments = p.queryBase ? kb.idx(1) : kb.ceilDiv(seqLen, segLen);
 
   CPUBackwardTiles tiles(b, loc, p, queryTile, keyTile, lanes);
   tiles.setUp(headDim);
@@ -334,8 +338,13 @@ void mlir::longnet::emitCPUBackward(OpBuilder &b, Location loc,
   b.setInsertionPoint(parallel.getBody()->getTerminator());
   ValueRange ivs = parallel.getInductionVars();
   SegmentRows rows =
-      emitSegmentRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads, ivs[2],
-                      segLen, seqLen, rate);
+      p.queryBase
+          ? emitGatheredRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads,
+                             seqLen, rate,
+                             memref::DimOp::create(b, loc, p.key, 1),
+                             p.queryBase)
+          : emitSegmentRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads,
+                            ivs[2], segLen, seqLen, rate);
   BackwardProgram program(kb, tiles, p.causal, queryTile, keyTile);
   program.emitSegment(rows, BackwardProgram::Order::QueryOuter,
                       BackwardProgram::Gradients{});

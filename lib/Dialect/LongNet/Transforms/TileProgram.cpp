@@ -9,10 +9,7 @@
 using namespace mlir;
 using namespace mlir::longnet;
 
-std::optional<BackwardProblem> longnet::getBackwardProblem(Operation *op) {
-  auto backward = dyn_cast<BranchAttentionBackwardOp>(op);
-  if (!backward)
-    return std::nullopt;
+template <typename OpTy> static BackwardProblem getProblem(OpTy backward) {
   BackwardProblem p;
   p.query = backward.getQuery();
   p.key = backward.getKey();
@@ -23,12 +20,43 @@ std::optional<BackwardProblem> longnet::getBackwardProblem(Operation *op) {
   p.queryGrad = backward.getQueryGradAcc();
   p.keyGrad = backward.getKeyGradAcc();
   p.valueGrad = backward.getValueGradAcc();
-  p.segmentLength = backward.getSegmentLength();
   p.dilationRate = backward.getDilationRate();
   p.offsetMode = backward.getOffsetMode();
   p.causal = backward.getCausal();
   p.scale = backward.getScaleOrDefault();
   return p;
+}
+
+std::optional<BackwardProblem> longnet::getBackwardProblem(Operation *op) {
+  if (auto backward = dyn_cast<BranchAttentionBackwardOp>(op)) {
+    BackwardProblem p = getProblem(backward);
+    p.segmentLength = backward.getSegmentLength();
+    return p;
+  }
+  if (auto gathered = dyn_cast<GatheredBranchAttentionBackwardOp>(op)) {
+    BackwardProblem p = getProblem(gathered);
+    p.queryBase = gathered.getQueryBase();
+    return p;
+  }
+  return std::nullopt;
+}
+
+SegmentRows longnet::emitGatheredRows(KernelBuilder &kb, OffsetMode mode,
+                                      Value batch, Value head, Value numHeads,
+                                      Value localRows, Value rate,
+                                      Value numKeys, Value queryBase) {
+  SegmentRows rows;
+  rows.batch = batch;
+  rows.head = head;
+  rows.rate = rate;
+  rows.rowBase = emitHeadOffset(kb.b, kb.loc, mode, head, numHeads, rate);
+  // l is a multiple of r (the verifier): l / r rows whatever the offset.
+  rows.numSel = kb.divU(localRows, rate);
+  rows.keyRowBase = kb.idx(0);
+  rows.keyRate = kb.idx(1);
+  rows.numKeys = numKeys;
+  rows.queryIndexBase = queryBase;
+  return rows;
 }
 
 SegmentRows longnet::emitSegmentRows(KernelBuilder &kb, OffsetMode mode,
@@ -46,13 +74,17 @@ SegmentRows longnet::emitSegmentRows(KernelBuilder &kb, OffsetMode mode,
   Value span = kb.sub(kb.maxU(segSize, offset), offset);
   rows.numSel = kb.ceilDiv(span, rate);
   rows.rowBase = kb.add(segStart, offset);
+  rows.keyRowBase = rows.rowBase;
+  rows.keyRate = rate;
+  rows.numKeys = rows.numSel;
   return rows;
 }
 
 void BackwardProgram::emitSegment(const SegmentRows &rows, Order order,
                                   Gradients gradients) {
   Value zero = kb.idx(0);
-  kb.ifThen(kb.ult(zero, rows.numSel), [&] {
+  kb.ifThen(kb.andI(kb.ult(zero, rows.numSel), kb.ult(zero, rows.numKeys)),
+            [&] {
     tiles.begin();
     if (order == Order::QueryOuter)
       kb.forLoop(zero, rows.numSel, kb.idx(queryTile), {},
@@ -61,7 +93,7 @@ void BackwardProgram::emitSegment(const SegmentRows &rows, Order order,
                    return SmallVector<Value>();
                  });
     else
-      kb.forLoop(zero, rows.numSel, kb.idx(keyTile), {},
+      kb.forLoop(zero, rows.numKeys, kb.idx(keyTile), {},
                  [&](Value kStart, ValueRange) {
                    emitKeyTile(rows, kStart);
                    return SmallVector<Value>();
@@ -75,13 +107,14 @@ void BackwardProgram::emitQueryTile(const SegmentRows &rows, Value qStart,
   Value numQ = kb.minU(kb.idx(queryTile), kb.sub(rows.numSel, qStart));
   tiles.loadQueryTile(rows, qStart, numQ);
   // Causal: key tiles past the tile's last query are fully masked.
-  Value keyEnd =
-      causal ? kb.minU(rows.numSel, kb.add(qStart, numQ)) : rows.numSel;
+  Value keyEnd = causal ? kb.minU(rows.numKeys,
+                                  rows.queryIndex(kb, kb.add(qStart, numQ)))
+                        : rows.numKeys;
   kb.forLoop(kb.idx(0), keyEnd, kb.idx(keyTile), {},
              [&](Value kStart, ValueRange) {
                Value numK = kb.minU(kb.idx(keyTile), kb.sub(keyEnd, kStart));
                tiles.loadKeyTile(rows, kStart, numK);
-               emitPair(qStart, kStart, numK, gradients);
+               emitPair(rows, qStart, kStart, numK, gradients);
                if (gradients.keyValue)
                  tiles.storeKeyTile(rows, kStart, numK);
                return SmallVector<Value>();
@@ -91,42 +124,47 @@ void BackwardProgram::emitQueryTile(const SegmentRows &rows, Value qStart,
 }
 
 void BackwardProgram::emitKeyTile(const SegmentRows &rows, Value kStart) {
-  Value numK = kb.minU(kb.idx(keyTile), kb.sub(rows.numSel, kStart));
+  Value numK = kb.minU(kb.idx(keyTile), kb.sub(rows.numKeys, kStart));
   tiles.loadKeyTile(rows, kStart, numK);
-  // Causal: query tiles before the one holding the tile's first key see
-  // none of its keys.
-  Value qFirst = causal ? kb.mul(kb.divU(kStart, kb.idx(queryTile)),
-                                 kb.idx(queryTile))
-                        : kb.idx(0);
+  // Causal: query tiles before the one holding the query of index kStart
+  // (the first that sees the tile's first key) see none of its keys.
+  Value qFirst = kb.idx(0);
+  if (causal) {
+    Value first = kStart;
+    if (rows.queryIndexBase)
+      first = kb.sub(kb.maxU(kStart, rows.queryIndexBase), rows.queryIndexBase);
+    qFirst = kb.mul(kb.divU(first, kb.idx(queryTile)), kb.idx(queryTile));
+  }
   Gradients keyValueOnly{/*query=*/false, /*keyValue=*/true};
   kb.forLoop(qFirst, rows.numSel, kb.idx(queryTile), {},
              [&](Value qStart, ValueRange) {
                Value numQ =
                    kb.minU(kb.idx(queryTile), kb.sub(rows.numSel, qStart));
                tiles.loadQueryTile(rows, qStart, numQ);
-               emitPair(qStart, kStart, numK, keyValueOnly);
+               emitPair(rows, qStart, kStart, numK, keyValueOnly);
                return SmallVector<Value>();
              });
   tiles.storeKeyTile(rows, kStart, numK);
 }
 
-void BackwardProgram::emitPair(Value qStart, Value kStart, Value numK,
-                               Gradients gradients) {
+void BackwardProgram::emitPair(const SegmentRows &rows, Value qStart,
+                               Value kStart, Value numK, Gradients gradients) {
   tiles.products();
+  Value qIndex = rows.queryIndex(kb, qStart);
   if (causal) {
     // Only tiles reaching past the query tile's first row (the diagonal
     // ones) hold masked pairs; the others skip the per-element mask.
     Value lastKey = kb.sub(kb.add(kStart, numK), kb.idx(1));
-    Value onDiagonal = kb.ult(qStart, lastKey);
+    Value onDiagonal = kb.ult(qIndex, lastKey);
     auto ifOp = scf::IfOp::create(kb.b, kb.loc, onDiagonal,
                                   /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(kb.b);
     kb.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    tiles.softmaxGrad(qStart, kStart, /*mask=*/true);
+    tiles.softmaxGrad(qIndex, kStart, /*mask=*/true);
     kb.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-    tiles.softmaxGrad(qStart, kStart, /*mask=*/false);
+    tiles.softmaxGrad(qIndex, kStart, /*mask=*/false);
   } else {
-    tiles.softmaxGrad(qStart, kStart, /*mask=*/false);
+    tiles.softmaxGrad(qIndex, kStart, /*mask=*/false);
   }
   if (gradients.keyValue) {
     tiles.accumulateValueGrad();

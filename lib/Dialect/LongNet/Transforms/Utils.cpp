@@ -129,3 +129,54 @@ Value longnet::emitHeadOffset(OpBuilder &b, Location loc, OffsetMode mode,
   }
   llvm_unreachable("unknown offset mode");
 }
+
+/// Casts a float `value` to `type` inside a linalg body.
+static Value castFloat(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  if (value.getType().getIntOrFloatBitWidth() < type.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, type, value);
+  return arith::TruncFOp::create(b, loc, type, value);
+}
+
+Value longnet::emitBackwardDelta(OpBuilder &b, Location loc, Value outputGrad,
+                                 Value output, Value lseGrad,
+                                 ArrayRef<OpFoldResult> rowSizes,
+                                 Type accType) {
+  MLIRContext *ctx = b.getContext();
+  Value empty = tensor::EmptyOp::create(b, loc, rowSizes, accType);
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(accType, 0.0));
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+  AffineMap rows = AffineMap::get(
+      4, 0,
+      {b.getAffineDimExpr(0), b.getAffineDimExpr(1), b.getAffineDimExpr(2)},
+      ctx);
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value delta =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), ValueRange{outputGrad, output}, init,
+          ArrayRef<AffineMap>{identity, identity, rows}, iterators,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value dout = castFloat(nb, nloc, args[0], accType);
+            Value out = castFloat(nb, nloc, args[1], accType);
+            Value product = arith::MulFOp::create(nb, nloc, dout, out);
+            Value sum = arith::AddFOp::create(nb, nloc, args[2], product);
+            linalg::YieldOp::create(nb, nloc, sum);
+          })
+          .getResult(0);
+  if (!lseGrad)
+    return delta;
+  AffineMap identity3 = AffineMap::getMultiDimIdentityMap(3, ctx);
+  SmallVector<utils::IteratorType> parallel(3, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, delta.getType(), ValueRange{lseGrad}, delta,
+             ArrayRef<AffineMap>{identity3, identity3}, parallel,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value dlse = castFloat(nb, nloc, args[0], accType);
+               Value diff = arith::SubFOp::create(nb, nloc, args[1], dlse);
+               linalg::YieldOp::create(nb, nloc, diff);
+             })
+      .getResult(0);
+}

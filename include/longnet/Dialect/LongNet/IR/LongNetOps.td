@@ -401,4 +401,84 @@ def LongNet_GatheredBranchAttentionOp
   }];
 }
 
+
+def LongNet_SegmentReduceScatterOp : LongNet_Op<"segment_reduce_scatter", [
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DestinationStyleOpInterface]> {
+  let summary = "sum within a segment group, each member keeping its rows";
+  let description = [{
+    The transpose of `longnet.segment_all_gather`: `input` (`[B, g * m, H,
+    D]`, f32 or f64) holds this device's contributions to the gradients of
+    all the group's gathered rows; `init` (`[B, m, H, D]`) receives the sum
+    over the `group_size` consecutive ranks `[p - p % g, p - p % g + g)` of
+    their rows `[k * m, (k + 1) * m)`, k this rank's index in the group (the
+    rows it contributed to the all-gather). The backward of a spanning
+    branch returns the gathered K/V rows' gradients to their owners with it.
+    Each device receives `(g - 1) * B * m * H * D` elements. Lowered to the
+    runtime (`longnet-lower-collectives`): `ncclReduceScatter` on GPUs,
+    `MPI_Ireduce_scatter_block` on CPUs.
+
+    ```mlir
+    %dk = longnet.segment_reduce_scatter ins(%dkg : tensor<1x1024x8x64xf32>)
+            outs(%init : tensor<1x256x8x64xf32>) {group_size = 4}
+            -> tensor<1x256x8x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$init,
+                       I64Attr:$group_size);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    `ins` `(` $input `:` type($input) `)` `outs` `(` $init `:` type($init) `)`
+    attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }];
+  let hasVerifier = 1;
+}
+
+def LongNet_GatheredBranchAttentionBackwardOp
+    : LongNet_Op<"gathered_branch_attention_backward", [
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+        DestinationStyleOpInterface]> {
+  let summary = "local queries' backward of a spanning branch against its gathered keys";
+  let description = [{
+    The backward of `longnet.gathered_branch_attention`: the local queries
+    (rows `o_h + t * r`, `t < l / r`, of `query`, `[B, l, H, D]`, index
+    `query_base + t` among the segment's selected rows) against the
+    gathered selected rows `key`, `value` (`[B, M, H, D]`). Accumulates, as
+    `longnet.branch_attention_backward` does, into `query_grad_acc`
+    (`[B, l, H, D]`, at the query rows) and into `key_grad_acc`,
+    `value_grad_acc` (`[B, M, H, D]`, the gathered rows: this device's
+    contributions, to be summed over the group by
+    `longnet.segment_reduce_scatter`). `lse` and `delta` are `[B, l, H]`.
+  }];
+  let arguments = (ins
+    AnyShaped:$query, AnyShaped:$key, AnyShaped:$value, AnyShaped:$output_grad,
+    AnyShaped:$lse, AnyShaped:$delta,
+    AnyShaped:$query_grad_acc, AnyShaped:$key_grad_acc,
+    AnyShaped:$value_grad_acc, Index:$query_base,
+    I64Attr:$dilation_rate, UnitAttr:$causal, OptionalAttr<F32Attr>:$scale,
+    DefaultValuedAttr<LongNet_OffsetModeAttr,
+                      "::mlir::longnet::OffsetMode::cyclic">:$offset_mode);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value `,` $output_grad `,` $lse `,` $delta
+      `:` type($query) `,` type($key) `,` type($value) `,` type($output_grad)
+      `,` type($lse) `,` type($delta) `)`
+    `outs` `(` $query_grad_acc `,` $key_grad_acc `,` $value_grad_acc `:`
+      type($query_grad_acc) `,` type($key_grad_acc) `,` type($value_grad_acc)
+      `)`
+    `query_base` `(` $query_base `)`
+    attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() {
+      return MutableOperandRange(*this, /*start=*/6, /*length=*/3);
+    }
+    std::optional<double> getScaleOrDefault();
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // LONGNET_DIALECT_LONGNET_IR_LONGNETOPS_TD

@@ -42,16 +42,33 @@ struct BackwardProblem {
   OffsetMode offsetMode = OffsetMode::cyclic;
   bool causal = false;
   std::optional<double> scale; // none: 1/sqrt(D) with D dynamic
+  /// longnet.gathered_branch_attention_backward: the index of the first
+  /// local query among its segment's selected rows; keys, values and their
+  /// gradients are then the gathered selected rows.
+  Value queryBase;
 };
 
-/// The problem of a longnet.branch_attention_backward; std::nullopt for any
-/// other op.
+/// The problem of a longnet.branch_attention_backward or
+/// longnet.gathered_branch_attention_backward; std::nullopt for any other op.
 std::optional<BackwardProblem> getBackwardProblem(Operation *op);
 
 /// The selected rows of one (batch, head, segment): row `rowBase + i * rate`
-/// is selected row i, for i < numSel.
+/// is selected (query) row i, for i < numSel; key j is row
+/// `keyRowBase + j * keyRate` of K and V, for j < numKeys (the query rows
+/// themselves, or the rows of a gathered segment); query i has index
+/// `queryIndexBase + i` among the keys (causal masking; null: i).
 struct SegmentRows {
   Value batch, head, rowBase, rate, numSel;
+  Value keyRowBase, keyRate, numKeys, queryIndexBase;
+  Value queryRow(KernelBuilder &kb, Value i) const {
+    return kb.add(rowBase, kb.mul(i, rate));
+  }
+  Value keyRow(KernelBuilder &kb, Value j) const {
+    return kb.add(keyRowBase, kb.mul(j, keyRate));
+  }
+  Value queryIndex(KernelBuilder &kb, Value i) const {
+    return queryIndexBase ? kb.add(queryIndexBase, i) : i;
+  }
 };
 
 /// Emits the SegmentRows of `segment` (SPEC "One branch"): offset o_h of
@@ -60,6 +77,13 @@ struct SegmentRows {
 SegmentRows emitSegmentRows(KernelBuilder &kb, OffsetMode mode, Value batch,
                             Value head, Value numHeads, Value segment,
                             Value segLen, Value seqLen, Value rate);
+
+/// The rows of one (batch, head) of a gathered problem: the local queries
+/// o_h + i * r (i < l / r, index queryBase + i) against the `numKeys`
+/// gathered rows 0, 1, ... .
+SegmentRows emitGatheredRows(KernelBuilder &kb, OffsetMode mode, Value batch,
+                             Value head, Value numHeads, Value localRows,
+                             Value rate, Value numKeys, Value queryBase);
 
 /// The tile primitives of a target. A query tile is `numQ` selected rows
 /// from `qStart`, a key tile `numK` from `kStart`; at most the program's
@@ -80,8 +104,9 @@ public:
   /// S = scale Q K^T and dP = dO V^T of the loaded tiles.
   virtual void products() = 0;
   /// P = exp(S - lse) and dS = scale P (dP - delta); with `mask`, pairs of a
-  /// key after its query (indices kStart + j > qStart + i) get P = 0.
-  virtual void softmaxGrad(Value qStart, Value kStart, bool mask) = 0;
+  /// key after its query (key index kStart + j > query index qIndex + i,
+  /// qIndex the index of the tile's first query among the keys) get P = 0.
+  virtual void softmaxGrad(Value qIndex, Value kStart, bool mask) = 0;
   virtual void accumulateValueGrad() = 0; // dV += P^T dO
   virtual void accumulateKeyGrad() = 0;   // dK += dS^T Q
   virtual void accumulateQueryGrad() = 0; // dQ += dS K
@@ -118,7 +143,8 @@ public:
 
 private:
   /// One (query tile, key tile) pair: the steps in their order.
-  void emitPair(Value qStart, Value kStart, Value numK, Gradients gradients);
+  void emitPair(const SegmentRows &rows, Value qStart, Value kStart,
+                Value numK, Gradients gradients);
 
   KernelBuilder &kb;
   BackwardTiles &tiles;

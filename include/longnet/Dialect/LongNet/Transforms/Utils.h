@@ -77,6 +77,13 @@ struct FlashProblem {
 /// std::nullopt for any other op.
 std::optional<FlashProblem> getFlashProblem(Operation *op);
 
+/// delta = rowsum(dO * O) - dlse ([B, N, H] tensor of `accType`, sizes
+/// `rowSizes`), the term shared by every branch of the backward; `lseGrad`
+/// may be null (zero).
+Value emitBackwardDelta(OpBuilder &b, Location loc, Value outputGrad,
+                        Value output, Value lseGrad,
+                        ArrayRef<OpFoldResult> rowSizes, Type accType);
+
 /// The offset o_h of head `head` (of `numHeads`) in a branch of dilation
 /// `rate` under `mode` (SPEC.md): index values.
 Value emitHeadOffset(OpBuilder &b, Location loc, OffsetMode mode, Value head,
