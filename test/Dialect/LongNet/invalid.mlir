@@ -787,3 +787,73 @@ func.func @branch_backward_output_grad(%i0: tensor<1x16x2x8xf16>, %i1: tensor<1x
     outs(%o0, %o1, %o2 : tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) {segment_length = 8, dilation_rate = 2} -> tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
   return
 }
+
+// -----
+
+func.func @reduce_scatter_f16(%i: tensor<1x32x2x8xf16>, %o: tensor<1x16x2x8xf16>) {
+  // expected-error @+1 {{element type must be f32 or f64 (gradient accumulators), got 'f16'}}
+  %r = longnet.segment_reduce_scatter ins(%i : tensor<1x32x2x8xf16>) outs(%o : tensor<1x16x2x8xf16>) {group_size = 2} -> tensor<1x16x2x8xf16>
+  return
+}
+
+// -----
+
+func.func @reduce_scatter_rows(%i: tensor<1x30x2x8xf32>, %o: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'input' dimension 1 is 30 but group_size * init rows = 2 * 16}}
+  %r = longnet.segment_reduce_scatter ins(%i : tensor<1x30x2x8xf32>) outs(%o : tensor<1x16x2x8xf32>) {group_size = 2} -> tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_scatter_group(%i: tensor<1x32x2x8xf32>, %o: tensor<1x16x2x8xf32>) {
+  // expected-error @+1 {{'group_size' = 0 must be at least 1}}
+  %r = longnet.segment_reduce_scatter ins(%i : tensor<1x32x2x8xf32>) outs(%o : tensor<1x16x2x8xf32>) {group_size = 0} -> tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_scatter_heads(%i: tensor<1x32x2x8xf32>, %o: tensor<1x16x4x8xf32>) {
+  // expected-error @+1 {{'init' dimension 2 (H) is 4 but 'input' has 2}}
+  %r = longnet.segment_reduce_scatter ins(%i : tensor<1x32x2x8xf32>) outs(%o : tensor<1x16x4x8xf32>) {group_size = 2} -> tensor<1x16x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_scatter_memref_result(%i: memref<1x32x2x8xf32>, %o: memref<1x16x2x8xf32>) {
+  // expected-error @+1 {{has no results on memrefs}}
+  %r = longnet.segment_reduce_scatter ins(%i : memref<1x32x2x8xf32>) outs(%o : memref<1x16x2x8xf32>) {group_size = 2} -> tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gathered_backward_rate(%q: tensor<1x30x2x8xf32>, %kg: tensor<1x16x2x8xf32>, %l: tensor<1x30x2xf32>, %dq: tensor<1x30x2x8xf32>, %dk: tensor<1x16x2x8xf32>, %base: index) {
+  // expected-error @+1 {{the local sequence length 30 must be a multiple of 'dilation_rate' = 4}}
+  %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %kg, %q, %l, %l : tensor<1x30x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x30x2x8xf32>, tensor<1x30x2xf32>, tensor<1x30x2xf32>)
+    outs(%dq, %dk, %dk : tensor<1x30x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) query_base(%base) {dilation_rate = 4}
+    -> tensor<1x30x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gathered_backward_key_acc(%q: tensor<1x32x2x8xf32>, %kg: tensor<1x16x2x8xf32>, %l: tensor<1x32x2xf32>, %dq: tensor<1x32x2x8xf32>, %dk: tensor<1x32x2x8xf32>, %base: index) {
+  // expected-error @+1 {{'key_grad_acc' dimension 1 (N) is 32 but 'query' has 16}}
+  %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %kg, %q, %l, %l : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2xf32>, tensor<1x32x2xf32>)
+    outs(%dq, %dk, %dk : tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>) query_base(%base) {dilation_rate = 2}
+    -> tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gathered_backward_output_grad(%q: tensor<1x32x2x8xf32>, %do: tensor<1x32x2x8xf16>, %kg: tensor<1x16x2x8xf32>, %l: tensor<1x32x2xf32>, %dq: tensor<1x32x2x8xf32>, %dk: tensor<1x16x2x8xf32>, %base: index) {
+  // expected-error @+1 {{'output_grad' element type 'f16' differs from 'query' element type 'f32'}}
+  %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %kg, %do, %l, %l : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x32x2x8xf16>, tensor<1x32x2xf32>, tensor<1x32x2xf32>)
+    outs(%dq, %dk, %dk : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) query_base(%base) {dilation_rate = 2}
+    -> tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}

@@ -86,3 +86,22 @@ func.func @wrong_rank_declaration() -> index {
   %p = longnet.process_rank : index
   return %p : index
 }
+
+// -----
+
+// segment_reduce_scatter becomes longnet_segment_reduce_scatter_<f32|f64>.
+// CHECK-DAG: func.func private @longnet_segment_reduce_scatter_f32(memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, i64) attributes {llvm.emit_c_interface}
+// CHECK-DAG: func.func private @longnet_segment_reduce_scatter_f64(memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, i64) attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func @reduce_scatters
+// CHECK-SAME: (%[[G32:.*]]: memref<1x32x4x16xf32>, %[[O32:.*]]: memref<1x8x4x16xf32>, %[[G64:.*]]: memref<2x16x2x8xf64>, %[[O64:.*]]: memref<2x8x2x8xf64>)
+// CHECK: %[[SEND:.*]] = memref.cast %[[G32]] : memref<1x32x4x16xf32> to memref<?x?x?x?xf32>
+// CHECK-NEXT: %[[RECV:.*]] = memref.cast %[[O32]] : memref<1x8x4x16xf32> to memref<?x?x?x?xf32>
+// CHECK-NEXT: %[[G4:.*]] = arith.constant 4 : i64
+// CHECK-NEXT: call @longnet_segment_reduce_scatter_f32(%[[SEND]], %[[RECV]], %[[G4]])
+// CHECK: call @longnet_segment_reduce_scatter_f64(%{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x?x?x?xf64>, memref<?x?x?x?xf64>, i64) -> ()
+// CHECK-NOT: longnet.
+func.func @reduce_scatters(%g32: memref<1x32x4x16xf32>, %o32: memref<1x8x4x16xf32>, %g64: memref<2x16x2x8xf64>, %o64: memref<2x8x2x8xf64>) {
+  longnet.segment_reduce_scatter ins(%g32 : memref<1x32x4x16xf32>) outs(%o32 : memref<1x8x4x16xf32>) {group_size = 4}
+  longnet.segment_reduce_scatter ins(%g64 : memref<2x16x2x8xf64>) outs(%o64 : memref<2x8x2x8xf64>) {group_size = 2}
+  return
+}

@@ -4,12 +4,12 @@
 // variant in the same .so (longnet-exec --check; default tolerances 2e-2 for
 // f16/bf16, 1e-4 for f32/f64 of the largest reference value). f32_multi_tile
 // stages several query tiles per key tile and key tiles per query tile
-// (D = 128: 32 staged rows against 64 owned). Skips (UNSUPPORTED) without a
+// (D = 80: 32 staged rows against 64 owned). Skips (UNSUPPORTED) without a
 // CUDA device; GPUEmulated/backward.mlir runs these entries under ptxemu.
 // REQUIRES: cuda, ptxas
 // RUN: longnet-compile %s --chip=sm_80 -o %t.so
 // RUN: longnet-exec %t.so --entry=f32_two_branches_partial --seed=1 --check | FileCheck %s --check-prefix=F32-TWO-BRANCHES-PARTIAL
-// RUN: longnet-exec %t.so --entry=f32_multi_tile_d128 --seed=2 --check | FileCheck %s --check-prefix=F32-MULTI-TILE-D128
+// RUN: longnet-exec %t.so --entry=f32_multi_tile_d80 --seed=2 --check | FileCheck %s --check-prefix=F32-MULTI-TILE-D80
 // RUN: longnet-exec %t.so --entry=f32_w_mod_r_dlse --seed=3 --check | FileCheck %s --check-prefix=F32-W-MOD-R-DLSE
 // RUN: longnet-exec %t.so --entry=f32_grouped_batch --seed=4 --check | FileCheck %s --check-prefix=F32-GROUPED-BATCH
 // RUN: longnet-exec %t.so --entry=f32_uncovered_rows --seed=5 --check | FileCheck %s --check-prefix=F32-UNCOVERED-ROWS
@@ -29,15 +29,15 @@ func.func @f32_two_branches_partial(%q: tensor<1x200x3x16xf32>, %k: tensor<1x200
   return %dq, %dk, %dv : tensor<1x200x3x16xf32>, tensor<1x200x3x16xf32>, tensor<1x200x3x16xf32>
 }
 
-// F32-MULTI-TILE-D128: check result 0: {{.*}}: ok
-// F32-MULTI-TILE-D128: check result 1: {{.*}}: ok
-// F32-MULTI-TILE-D128: check result 2: {{.*}}: ok
-func.func @f32_multi_tile_d128(%q: tensor<1x128x1x128xf32>, %k: tensor<1x128x1x128xf32>, %v: tensor<1x128x1x128xf32>, %do: tensor<1x128x1x128xf32>) -> (tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>) {
-  %o, %lse = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 128>, dilation_rates = array<i64: 1>, causal}
-      : (tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>) -> (tensor<1x128x1x128xf32>, tensor<1x128x1xf32>)
-  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do {segment_lengths = array<i64: 128>, dilation_rates = array<i64: 1>, causal}
-      : (tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1xf32>, tensor<1x128x1x128xf32>) -> (tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>)
-  return %dq, %dk, %dv : tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>, tensor<1x128x1x128xf32>
+// F32-MULTI-TILE-D80: check result 0: {{.*}}: ok
+// F32-MULTI-TILE-D80: check result 1: {{.*}}: ok
+// F32-MULTI-TILE-D80: check result 2: {{.*}}: ok
+func.func @f32_multi_tile_d80(%q: tensor<1x96x1x80xf32>, %k: tensor<1x96x1x80xf32>, %v: tensor<1x96x1x80xf32>, %do: tensor<1x96x1x80xf32>) -> (tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>) {
+  %o, %lse = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 96>, dilation_rates = array<i64: 1>, causal}
+      : (tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>) -> (tensor<1x96x1x80xf32>, tensor<1x96x1xf32>)
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do {segment_lengths = array<i64: 96>, dilation_rates = array<i64: 1>, causal}
+      : (tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1xf32>, tensor<1x96x1x80xf32>) -> (tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>)
+  return %dq, %dk, %dv : tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>, tensor<1x96x1x80xf32>
 }
 
 // F32-W-MOD-R-DLSE: check result 0: {{.*}}: ok

@@ -42,6 +42,9 @@ struct Problem {
   int64_t elementBytes, accumulatorBytes;
   bool causal;
   reference::OffsetMode offsetMode;
+  /// A longnet.dilated_attention_backward: backward FLOPs, and the
+  /// reduce-scatter of the gathered rows' gradients as the traffic.
+  bool backward = false;
 };
 
 /// The costs of one branch on one device.
@@ -101,8 +104,10 @@ static double wholeBranchFlops(const Problem &problem, int64_t w, int64_t r) {
   config.branches = {{w, r}};
   config.causal = problem.causal;
   config.offsetMode = problem.offsetMode;
-  return reference::forwardFlops(
-      config, {problem.batch, problem.seqLen, problem.heads, problem.headDim});
+  reference::Shape shape{problem.batch, problem.seqLen, problem.heads,
+                         problem.headDim};
+  return problem.backward ? reference::backwardFlops(config, shape)
+                          : reference::forwardFlops(config, shape);
 }
 
 static BranchCost computeBranchCost(const Problem &problem, int64_t devices,
@@ -133,12 +138,19 @@ static BranchCost computeBranchCost(const Problem &problem, int64_t devices,
   double pairs = problem.causal ? double(g - 1) * double(m) * double(m) +
                                       double(m) * (double(m) + 1.0) / 2.0
                                 : double(m) * double(g * m);
-  cost.flops = 4.0 * double(perRow) * pairs;
+  cost.flops = (problem.backward ? 10.0 : 4.0) * double(perRow) * pairs;
   uint64_t gatheredElements = 2 * perRow * g * m;
   uint64_t localElements = 2 * perRow * m;
   cost.extraActivationBytes =
       (gatheredElements + localElements) * problem.elementBytes;
   cost.receivedBytes = (g - 1) * localElements * problem.elementBytes;
+  if (problem.backward) {
+    // The gathered rows' dK and dV (accumulators), and the device's own
+    // rows of them after the reduce-scatter; received: the reduce-scatter.
+    cost.extraActivationBytes +=
+        (gatheredElements + localElements) * problem.accumulatorBytes;
+    cost.receivedBytes = (g - 1) * localElements * problem.accumulatorBytes;
+  }
   cost.specReceivedElements = 2 * perRow * uint64_t(wEff / r);
   return cost;
 }
@@ -223,24 +235,30 @@ static void printReport(raw_ostream &os, StringRef opName,
   os << "  total flops per device: " << formatFlops(totalFlops) << "\n";
   os << "  peak activation bytes per device: " << peakBytes << "\n";
   os << "  total bytes received per device: " << totalReceived << "\n";
+  if (problem.backward)
+    os << "  (backward: flops are SPEC's backward FLOPs, 2.5x the forward's; "
+          "recv_bytes are the reduce-scatters of the gathered rows' dK and "
+          "dV. The all-gather of the sparsified K and V is the forward's, "
+          "reused when both are in one function)\n";
 }
 
 /// The static size `size`, else the override; an error when both are absent.
-static FailureOr<int64_t> resolveSize(DilatedAttentionOp op, int64_t size,
+static FailureOr<int64_t> resolveSize(Operation *op, int64_t size,
                                       int64_t override, StringRef dimName,
                                       StringRef optionName) {
   if (override > 0)
     return override;
   if (!ShapedType::isDynamic(size))
     return size;
-  op.emitError() << "longnet-cost-report: " << dimName
+  op->emitError() << "longnet-cost-report: " << dimName
                  << " of the query is dynamic; give it with the option "
                  << optionName << "=<value>";
   return failure();
 }
 
-static FailureOr<Problem> getProblem(DilatedAttentionOp op, int64_t tokens,
-                                     int64_t batch, int64_t devices) {
+template <typename OpTy>
+static FailureOr<Problem> getProblem(OpTy op, int64_t tokens, int64_t batch,
+                                     int64_t devices) {
   auto queryType = cast<ShapedType>(op.getQuery().getType());
   ArrayRef<int64_t> shape = queryType.getShape();
   if (ShapedType::isDynamic(shape[2]) || ShapedType::isDynamic(shape[3])) {
@@ -267,14 +285,15 @@ static FailureOr<Problem> getProblem(DilatedAttentionOp op, int64_t tokens,
       int64_t(elementType.getIntOrFloatBitWidth() / 8),
       int64_t(getAccumulatorType(elementType).getIntOrFloatBitWidth() / 8),
       op.getCausal(),
-      convertOffsetMode(op.getOffsetMode())};
+      convertOffsetMode(op.getOffsetMode()),
+      isa<DilatedAttentionBackwardOp>(op.getOperation())};
 }
 
 /// "longnet.dilated_attention #i in @f" (stable across file paths).
-static std::string describeOp(DilatedAttentionOp op, unsigned index) {
+static std::string describeOp(Operation *op, unsigned index) {
   std::string name;
   llvm::raw_string_ostream os(name);
-  os << "longnet.dilated_attention #" << index;
+  os << op->getName() << " #" << index;
   if (auto function = op->getParentOfType<FunctionOpInterface>())
     os << " in @" << function.getName();
   return name;
@@ -289,8 +308,8 @@ struct CostReportPass
     markAllAnalysesPreserved();
     if (failed(checkOptions()))
       return signalPassFailure();
-    unsigned index = 0;
-    WalkResult result = getOperation()->walk([&](DilatedAttentionOp op) {
+    unsigned index = 0, backwardIndex = 0;
+    auto report = [&](auto op, unsigned &counter) {
       FailureOr<Problem> problem = getProblem(op, tokens, batch, devices);
       if (failed(problem))
         return WalkResult::interrupt();
@@ -298,9 +317,16 @@ struct CostReportPass
       for (auto [w, r] :
            llvm::zip_equal(op.getSegmentLengths(), op.getDilationRates()))
         branches.push_back(computeBranchCost(*problem, devices, w, r));
-      printReport(llvm::outs(), describeOp(op, index++), *problem, devices,
+      printReport(llvm::outs(), describeOp(op, counter++), *problem, devices,
                   cast<ShapedType>(op.getQuery().getType()).getElementType(),
                   branches);
+      return WalkResult::advance();
+    };
+    WalkResult result = getOperation()->walk([&](Operation *op) {
+      if (auto forward = dyn_cast<DilatedAttentionOp>(op))
+        return report(forward, index);
+      if (auto backward = dyn_cast<DilatedAttentionBackwardOp>(op))
+        return report(backward, backwardIndex);
       return WalkResult::advance();
     });
     llvm::outs().flush();

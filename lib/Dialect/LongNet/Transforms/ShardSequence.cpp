@@ -286,11 +286,14 @@ struct ShardSequencePass
           b, loc, rank, arith::ConstantIndexOp::create(b, loc, group));
       Value base = arith::MulIOp::create(
           b, loc, member, arith::ConstantIndexOp::create(b, loc, perDevice));
+      // One op per statement: the IR must not depend on the host compiler.
+      Value dkGathered = filled(b, loc, gatheredType, 0.0);
+      Value dvGathered = filled(b, loc, gatheredType, 0.0);
       auto branch = GatheredBranchAttentionBackwardOp::create(
           b, loc, TypeRange{gradType, gatheredType, gatheredType},
           op.getQuery(), key, value, op.getOutputGrad(), lse, delta, dq,
-          filled(b, loc, gatheredType, 0.0), filled(b, loc, gatheredType, 0.0),
-          base, r, op.getCausal(), op.getScaleAttr(), op.getOffsetMode());
+          dkGathered, dvGathered, base, r, op.getCausal(), op.getScaleAttr(),
+          op.getOffsetMode());
       dq = branch.getResult(0);
       dk = scatterOwnRows(b, loc, dk, branch.getResult(1), r,
                           op.getOffsetMode(), group);
