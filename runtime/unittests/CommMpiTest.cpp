@@ -3,8 +3,9 @@
 // Part of the longnet-mlir project.
 //
 // Run by ctest as `mpirun -np P LongNetCommMpiTest` (P = 2, 4): the segment
-// all-gathers that compiled code calls, for every group size that divides P,
-// batch 1 and 2, 4- and 2-byte elements, with exact traffic counters, and
+// all-gathers and reduce-scatters that compiled code calls, for every group
+// size that divides P, batch 1 and 2, 8-, 4- and 2-byte elements, with exact
+// traffic counters, and
 // lnrt_comm_gather_to_root / broadcast. Prints "N passed, N failed" (rank 0,
 // over all ranks) and exits non-zero on a failure.
 //
@@ -98,6 +99,49 @@ void testAllGather(const char *type, GatherFn gatherFn, int g, int64_t B) {
   check(same, what + ": recv[b, k*m + t] = send of member k [b, t]");
 }
 
+/// One segment reduce-scatter of [B, g m, H, D] among groups of `g`: rank
+/// p sends valueAt(p, ...) + 1 at every gathered row; member k receives the
+/// sum over the group of rows [k m, (k + 1) m).
+template <typename T>
+void testReduceScatter(const char *type, GatherFn scatterFn, int g, int64_t B) {
+  const int64_t m = 3, H = 2, D = 4;
+  std::string what = std::string(type) + " reduce-scatter g=" +
+                     std::to_string(g) + " B=" + std::to_string(B);
+  auto sent = [&](int p, int64_t b, int64_t row, int64_t h, int64_t d) {
+    return valueAt<T>(p, b, row, h, d) + T(1);
+  };
+  std::vector<T> send(B * g * m * H * D);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t row = 0; row < g * m; ++row)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t d = 0; d < D; ++d)
+          send[((b * g * m + row) * H + h) * D + d] = sent(rank, b, row, h, d);
+  std::vector<T> recv(B * m * H * D, T(-1));
+  lnrt_memref4 sendRef = describe(send, B, g * m, H, D);
+  lnrt_memref4 recvRef = describe(recv, B, m, H, D);
+
+  uint64_t before = 0, after = 0;
+  lnrt_comm_bytes_received(&before);
+  scatterFn(&sendRef, &recvRef, g);
+  lnrt_comm_bytes_received(&after);
+  checkStatus(lnrt_check_cuda_error(), what);
+  check(after - before == uint64_t(g - 1) * recv.size() * sizeof(T),
+        what + ": bytes received " + std::to_string(after - before));
+
+  int first = rank - rank % g, k = rank % g;
+  bool same = true;
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < m; ++t)
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t d = 0; d < D; ++d) {
+          T sum = 0;
+          for (int member = 0; member < g; ++member)
+            sum += sent(first + member, b, k * m + t, h, d);
+          same &= recv[((b * m + t) * H + h) * D + d] == sum;
+        }
+  check(same, what + ": recv[b, t] = sum over the group of send[b, k*m + t]");
+}
+
 void testInvalidGroupSize() {
   if (size % 3 == 0)
     return;
@@ -155,6 +199,16 @@ int main(int argc, char **argv) {
   }
   testAllGather<double>("f64", _mlir_ciface_longnet_segment_all_gather_f64,
                         size, 2);
+  for (int g : {1, 2, 4}) {
+    if (size % g != 0)
+      continue;
+    for (int64_t B : {1, 2}) {
+      testReduceScatter<float>(
+          "f32", _mlir_ciface_longnet_segment_reduce_scatter_f32, g, B);
+      testReduceScatter<double>(
+          "f64", _mlir_ciface_longnet_segment_reduce_scatter_f64, g, B);
+    }
+  }
   testAllGather<uint16_t>("bf16", _mlir_ciface_longnet_segment_all_gather_bf16,
                           size, 1);
   testInvalidGroupSize();

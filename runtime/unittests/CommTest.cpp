@@ -127,6 +127,35 @@ TEST_F(CommTest, GroupOfOneHonoursOffsets) {
   EXPECT_EQ(recv[7], 8);
 }
 
+TEST_F(CommTest, ReduceScatterGroupOfOneCopiesSendToRecv) {
+  std::vector<double> send(2 * 3 * 2 * 4);
+  std::iota(send.begin(), send.end(), 1.0);
+  std::vector<double> recv(send.size(), 0.0);
+  lnrt_memref4 sendRef = describe(send, {2, 3, 2, 4});
+  lnrt_memref4 recvRef = describe(recv, {2, 3, 2, 4});
+  _mlir_ciface_longnet_segment_reduce_scatter_f64(&sendRef, &recvRef, 1);
+  EXPECT_EQ(lnrt_check_cuda_error(), LNRT_SUCCESS) << lastError();
+  EXPECT_EQ(recv, send);
+}
+
+TEST_F(CommTest, ReduceScatterChecksShapesAndGroups) {
+  std::vector<float> send(1 * 4 * 1 * 2, 1.0f), recv(1 * 3 * 1 * 2, 0.0f);
+  lnrt_memref4 sendRef = describe(send, {1, 4, 1, 2});
+  lnrt_memref4 recvRef = describe(recv, {1, 3, 1, 2});
+  _mlir_ciface_longnet_segment_reduce_scatter_f32(&sendRef, &recvRef, 1);
+  EXPECT_EQ(lnrt_check_cuda_error(), LNRT_ERROR_INVALID_ARGUMENT);
+  EXPECT_PRED2(contains, lastError(),
+               "longnet_segment_reduce_scatter_f32: send is 1x4x1x2, "
+               "expected 1x3x1x2 (recv 1x3x1x2, group size 1)");
+  EXPECT_TRUE(std::isnan(recv[0]));
+  std::vector<float> half(1 * 2 * 1 * 2, 0.0f);
+  lnrt_memref4 halfRef = describe(half, {1, 2, 1, 2});
+  _mlir_ciface_longnet_segment_reduce_scatter_f32(&sendRef, &halfRef, 2);
+  EXPECT_EQ(lnrt_check_cuda_error(), LNRT_ERROR_INVALID_ARGUMENT);
+  EXPECT_PRED2(contains, lastError(),
+               "group size 2 does not divide the 1 ranks");
+}
+
 TEST_F(CommTest, GroupLargerThanWorldFailsWithNaN) {
   std::vector<double> send(1 * 2 * 1 * 2, 1.0);
   std::vector<double> recv(1 * 4 * 1 * 2, 0.0);

@@ -29,6 +29,15 @@ def LongNetConvertAttentionToNVGPU
     * other element types (f32, f64) or head dimensions: a CUDA-core kernel,
       one thread per query row, accumulating in the accumulator type;
     * the epilogue merges into the running (out, lse) accumulators (Eq. 10).
+
+    `longnet.branch_attention_backward` and
+    `longnet.gathered_branch_attention_backward` become two launches of the
+    backward tile program (TileProgram.h) on the CUDA cores, any element
+    type, no atomics: dK/dV with one block per key tile and one thread per
+    key row (its K, V, dK, dV rows in local arrays), every query tile that
+    sees it staged in shared memory (Q, dO, lse, delta); then dQ with one
+    block per query tile and one thread per query row, key tiles staged.
+    Staged tiles hold 64, 32, 16 or 8 rows, the most that fit 40 KiB.
   }];
   let options = [
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"0",

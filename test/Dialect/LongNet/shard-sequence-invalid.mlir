@@ -20,7 +20,7 @@ func.func @odd_length(%q: tensor<1x63x4x16xf32>) -> tensor<1x63x4x16xf32> {
 
 // -----
 
-// expected-error @+1 {{longnet-shard-sequence: argument 1 of @dynamic_length has type 'tensor<1x?x4x16xf32>'; a sharded function takes [B, N, H, D] tensors of static shape}}
+// expected-error @+1 {{longnet-shard-sequence: argument 1 of @dynamic_length has type 'tensor<1x?x4x16xf32>'; a sharded function takes [B, N, H, D] (and [B, N, H]) tensors of static shape}}
 func.func @dynamic_length(%q: tensor<1x64x4x16xf32>, %k: tensor<1x?x4x16xf32>) -> tensor<1x64x4x16xf32> {
   %o = longnet.dilated_attention %q, %k, %q {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 1>}
          : (tensor<1x64x4x16xf32>, tensor<1x?x4x16xf32>, tensor<1x64x4x16xf32>) -> tensor<1x64x4x16xf32>
@@ -30,7 +30,7 @@ func.func @dynamic_length(%q: tensor<1x64x4x16xf32>, %k: tensor<1x?x4x16xf32>) -
 // -----
 
 // A non-tensor argument.
-// expected-error @+1 {{longnet-shard-sequence: argument 1 of @index_argument has type 'index'; a sharded function takes [B, N, H, D] tensors of static shape}}
+// expected-error @+1 {{longnet-shard-sequence: argument 1 of @index_argument has type 'index'; a sharded function takes [B, N, H, D] (and [B, N, H]) tensors of static shape}}
 func.func @index_argument(%q: tensor<1x64x4x16xf32>, %i: index) -> tensor<1x64x4x16xf32> {
   %o = longnet.dilated_attention %q, %q, %q {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 1>}
          : (tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>) -> tensor<1x64x4x16xf32>
@@ -61,7 +61,7 @@ func.func @no_arguments() -> tensor<1x64x4x16xf32> {
 func.func @other_op(%q: tensor<1x64x4x16xf32>) -> tensor<1x64x4x16xf32> {
   %o = longnet.dilated_attention %q, %q, %q {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 1>}
          : (tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>) -> tensor<1x64x4x16xf32>
-  // expected-error @+1 {{'arith.addf' op cannot be sharded by longnet-shard-sequence: a sharded function holds only longnet.dilated_attention ops on its arguments}}
+  // expected-error @+1 {{'arith.addf' op cannot be sharded by longnet-shard-sequence: a sharded function holds only longnet.dilated_attention and longnet.dilated_attention_backward ops on its arguments}}
   %s = arith.addf %o, %q : tensor<1x64x4x16xf32>
   return %s : tensor<1x64x4x16xf32>
 }
@@ -138,8 +138,20 @@ func.func @second_op_fails(%q: tensor<1x64x4x16xf32>) -> (tensor<1x64x4x16xf32>,
 
 // A dynamic batch (or H, D) cannot be sharded: the chunk buffers need static
 // shapes.
-// expected-error @+1 {{longnet-shard-sequence: argument 0 of @dynamic_batch has type 'tensor<?x64x4x16xf16>'; a sharded function takes [B, N, H, D] tensors of static shape}}
+// expected-error @+1 {{longnet-shard-sequence: argument 0 of @dynamic_batch has type 'tensor<?x64x4x16xf16>'; a sharded function takes [B, N, H, D] (and [B, N, H]) tensors of static shape}}
 func.func @dynamic_batch(%q: tensor<?x64x4x16xf16>, %k: tensor<?x64x4x16xf16>, %v: tensor<?x64x4x16xf16>) -> tensor<?x64x4x16xf16> {
   %o = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 1>} : (tensor<?x64x4x16xf16>, tensor<?x64x4x16xf16>, tensor<?x64x4x16xf16>) -> tensor<?x64x4x16xf16>
   return %o : tensor<?x64x4x16xf16>
+}
+
+// -----
+
+// A backward op reads arguments or the forward's results, nothing else.
+func.func @backward_of_backward(%q: tensor<1x64x4x16xf32>, %l: tensor<1x64x4xf32>) -> tensor<1x64x4x16xf32> {
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %q, %q, %q, %l, %q {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 1>}
+      : (tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<1x64x4x16xf32>) -> (tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>)
+  // expected-error @+1 {{'longnet.dilated_attention_backward' op operands must be arguments of the function or results of longnet.dilated_attention to be sharded by longnet-shard-sequence}}
+  %a, %b, %c = longnet.dilated_attention_backward %dq, %q, %q, %q, %l, %q {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 1>}
+      : (tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4xf32>, tensor<1x64x4x16xf32>) -> (tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>, tensor<1x64x4x16xf32>)
+  return %a : tensor<1x64x4x16xf32>
 }

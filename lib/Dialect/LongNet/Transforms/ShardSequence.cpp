@@ -117,13 +117,20 @@ struct ShardSequencePass
           "holds only longnet.dilated_attention and "
           "longnet.dilated_attention_backward ops on its arguments");
     }
+    // Forward ops read arguments; a backward op may also read the
+    // forward's output and lse.
     for (Operation &op : fn.getBody().front()) {
       if (isa<func::ReturnOp>(op))
         continue;
+      bool backward = isa<DilatedAttentionBackwardOp>(op);
       for (Value operand : op.getOperands()) {
         Operation *def = operand.getDefiningOp();
-        if (!def || isa<DilatedAttentionOp>(def))
+        if (!def || (backward && isa<DilatedAttentionOp>(def)))
           continue;
+        if (!backward)
+          return op.emitOpError(
+              "operands must be arguments of the function to be sharded by "
+              "longnet-shard-sequence");
         return op.emitOpError(
             "operands must be arguments of the function or results of "
             "longnet.dilated_attention to be sharded by "

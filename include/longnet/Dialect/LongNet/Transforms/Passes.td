@@ -22,6 +22,13 @@ def LongNetDecomposeMixture : Pass<"longnet-decompose-mixture"> {
 
     A single branch with `r = 1` and `w >= N` (static `N`) becomes dense
     `longnet.attention`.
+
+    Every `longnet.dilated_attention_backward` becomes the shared
+    `delta = rowsum(dO * O) - dlse` (a `linalg.generic`, accumulator type),
+    zero-initialised dQ/dK/dV accumulators and one
+    `longnet.branch_attention_backward` per branch accumulating into them
+    with the combined lse (SPEC "Backward (training)"); the gradients are
+    converted to the op's element type at the end.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
@@ -48,6 +55,18 @@ def LongNetTileAttention : Pass<"longnet-tile-attention"> {
       `vector-width` lanes, the softmax vectorised over query rows;
     * the result written back at the original rows (fused scatter), merged
       into the running (output, lse) accumulators for `branch_attention`.
+
+    `longnet.branch_attention_backward` and
+    `longnet.gathered_branch_attention_backward` become the backward tile
+    program (TileProgram.h) over the same register-blocked kernels: an
+    `scf.parallel` over (batch, head, segment), one worker per segment
+    running its query tiles one after the other (Q, Q^T scaled, dO, dO^T,
+    lse and delta staged per query tile, dQ kept in a local tile), and for
+    each key tile it sees (causal: up to the diagonal) S^T = K Q^T,
+    dP^T = V dO^T, P and dS vectorised over the query rows (masked on the
+    diagonal tiles only), dV += P^T dO, dK += dS^T Q and dQ += dS K; dK and
+    dV of the key tile are added in place at their rows. No two workers
+    write one row: deterministic, no atomics.
   }];
   let options = [
     Option<"queryTile", "query-tile", "int64_t", /*default=*/"96",
@@ -71,7 +90,9 @@ def LongNetConvertToReferenceCalls
     Rewrites every `longnet.dilated_attention` into a call of the runtime's
     `longnet_reference_dilated_attention` (C interface, f64 memrefs): the
     operands are converted to f64, the reference computes output and
-    combined lse, and the results are converted back. Used by
+    combined lse, and the results are converted back. Every
+    `longnet.dilated_attention_backward` likewise calls
+    `longnet_reference_dilated_attention_backward` (the float64 backward). Used by
     `longnet-run --check` to run a whole model with the oracle in place of
     the compiled attention. Must run before bufferization.
   }];
@@ -205,6 +226,12 @@ def LongNetCostReport : Pass<"longnet-cost-report", "::mlir::ModuleOp"> {
       total is what the runtime counts in `lnrt_comm_bytes_received`.
     * `spec_recv_elems`: the SPEC's estimate `2 B H D w_eff / r` elements.
 
+    A `longnet.dilated_attention_backward` gets a table of its own: `flops`
+    are SPEC's backward FLOPs (2.5x the forward's), `activation_bytes` add
+    the gathered rows' dK/dV accumulators, and `recv_bytes` are the
+    reduce-scatters of those gradients, `(G - 1) * 2 B m H D * sizeof(acc)`
+    (the all-gather is the forward's, reused when both are in one function).
+
     `tokens` and `batch` override N and B (needed when they are dynamic).
   }];
   let options = [
@@ -221,8 +248,8 @@ def LongNetShardSequence : Pass<"longnet-shard-sequence", "ModuleOp"> {
   let summary = "Rewrite functions over N tokens into the per-device function over N/P";
   let description = [{
     Sequence parallelism (SPEC.md, section 3.1). Every function with
-    `longnet.dilated_attention` ops (and nothing else, on its
-    `[B, N, H, D]` arguments of static shape) becomes the function one of P
+    `longnet.dilated_attention` ops (and nothing else but their backward, on
+    its `[B, N, H, D]` arguments of static shape) becomes the function one of P
     devices runs on its chunk of `l = N / P` tokens (rank p from
     `longnet.process_rank`):
 
@@ -235,6 +262,17 @@ def LongNetShardSequence : Pass<"longnet-shard-sequence", "ModuleOp"> {
       G = P), and the local queries attend to them
       (`longnet.gathered_branch_attention`, query base `(p mod G) * l / r`),
       causal masking exact.
+
+    A `longnet.dilated_attention_backward` in the function (its operands
+    arguments or the forward's results; `[B, N, H]` arguments such as dlse
+    are sharded too) is sharded exactly: local branches become
+    `longnet.branch_attention_backward` on the chunk; a spanning branch
+    reuses the forward's all-gathered sparsified K and V (gathering them
+    when the forward is not in the function), runs
+    `longnet.gathered_branch_attention_backward` into accumulators of the
+    gathered rows, returns their dK and dV to their owners with
+    `longnet.segment_reduce_scatter` (summed within the segment group) and
+    adds them at the rows `o_h + t * r`.
 
     Layouts it cannot do exactly are rejected with a diagnostic naming the
     branch: N not a multiple of P, a segment cut by a chunk boundary
@@ -258,7 +296,10 @@ def LongNetLowerCollectives : Pass<"longnet-lower-collectives", "ModuleOp"> {
     runtime's `longnet_segment_all_gather_<f16|bf16|f32|f64>(send, recv,
     group_size)` (C interface: memref descriptors), which runs MPI on CPUs
     and NCCL on GPUs (device buffers, on the model's stream);
-    `longnet.process_rank` becomes `longnet_comm_rank()`.
+    `longnet.segment_reduce_scatter` likewise calls
+    `longnet_segment_reduce_scatter_<f32|f64>` (`MPI_Ireduce_scatter_block`,
+    `ncclReduceScatter`); `longnet.process_rank` becomes
+    `longnet_comm_rank()`.
   }];
   let dependentDialects = ["arith::ArithDialect", "func::FuncDialect",
                            "memref::MemRefDialect"];
