@@ -89,11 +89,14 @@ char *dataPointer(const lnrt_memref4 &memref, size_t elementBytes) {
   return static_cast<char *>(memref.aligned) + memref.offset * elementBytes;
 }
 
-/// Checks the operands of a segment all-gather among `worldSize` ranks and
-/// describes them as a SegmentGather.
-Outcome checkGather(const lnrt_memref4 *send, const lnrt_memref4 *recv,
-                    int64_t groupSize, size_t elementBytes, int worldSize,
-                    SegmentGather &gather) {
+/// Checks the operands of a segment collective among `worldSize` ranks: the
+/// local buffer is [B, m, H, D], the group's [B, groupSize * m, H, D]
+/// (an all-gather sends the local one, a reduce-scatter receives it).
+/// Sets the block layout: B blocks of m*H*D elements.
+Outcome checkSegmentBuffers(const lnrt_memref4 *send, const lnrt_memref4 *recv,
+                            int64_t groupSize, int worldSize, bool gather,
+                            size_t elementBytes, size_t &batch,
+                            size_t &blockBytes) {
   auto fail = [](const std::string &message) {
     return Outcome::failure(LNRT_ERROR_INVALID_ARGUMENT, message);
   };
@@ -104,17 +107,32 @@ Outcome checkGather(const lnrt_memref4 *send, const lnrt_memref4 *recv,
   if (groupSize < 1 || groupSize > worldSize || worldSize % groupSize != 0)
     return fail("group size " + std::to_string(groupSize) +
                 " does not divide the " + std::to_string(worldSize) + " ranks");
-  int64_t expected[4] = {send->sizes[0], groupSize * send->sizes[1],
-                         send->sizes[2], send->sizes[3]};
-  if (!std::equal(expected, expected + 4, recv->sizes))
-    return fail("recv is " + shapeString(recv->sizes) + ", expected " +
-                shapeString(expected) + " (send " + shapeString(send->sizes) +
-                ", group size " + std::to_string(groupSize) + ")");
+  const lnrt_memref4 *local = gather ? send : recv;
+  const lnrt_memref4 *group = gather ? recv : send;
+  int64_t expected[4] = {local->sizes[0], groupSize * local->sizes[1],
+                         local->sizes[2], local->sizes[3]};
+  if (!std::equal(expected, expected + 4, group->sizes))
+    return fail(std::string(gather ? "recv" : "send") + " is " +
+                shapeString(group->sizes) + ", expected " +
+                shapeString(expected) + " (" + (gather ? "send " : "recv ") +
+                shapeString(local->sizes) + ", group size " +
+                std::to_string(groupSize) + ")");
+  batch = size_t(local->sizes[0]);
+  blockBytes =
+      size_t(local->sizes[1] * local->sizes[2] * local->sizes[3]) * elementBytes;
+  return Outcome::success();
+}
+
+Outcome checkGather(const lnrt_memref4 *send, const lnrt_memref4 *recv,
+                    int64_t groupSize, size_t elementBytes, int worldSize,
+                    SegmentGather &gather) {
+  Outcome checked =
+      checkSegmentBuffers(send, recv, groupSize, worldSize, /*gather=*/true,
+                          elementBytes, gather.batch, gather.blockBytes);
+  if (!checked)
+    return checked;
   gather.send = dataPointer(*send, elementBytes);
   gather.recv = dataPointer(*recv, elementBytes);
-  gather.batch = size_t(send->sizes[0]);
-  gather.blockBytes =
-      size_t(send->sizes[1] * send->sizes[2] * send->sizes[3]) * elementBytes;
   gather.groupSize = int(groupSize);
   return Outcome::success();
 }
@@ -178,33 +196,17 @@ void segmentAllGather(const char *function, lnrt_dtype dtype,
       uint64_t(gather.groupSize - 1) * gather.batch * gather.blockBytes;
 }
 
-/// Checks the operands of a segment reduce-scatter among `worldSize` ranks
-/// and describes them as a SegmentScatter.
 Outcome checkScatter(const lnrt_memref4 *send, const lnrt_memref4 *recv,
                      int64_t groupSize, lnrt_dtype dtype, int worldSize,
                      SegmentScatter &scatter) {
-  auto fail = [](const std::string &message) {
-    return Outcome::failure(LNRT_ERROR_INVALID_ARGUMENT, message);
-  };
-  if (std::string problem = checkBuffer("send", send); !problem.empty())
-    return fail(problem);
-  if (std::string problem = checkBuffer("recv", recv); !problem.empty())
-    return fail(problem);
-  if (groupSize < 1 || groupSize > worldSize || worldSize % groupSize != 0)
-    return fail("group size " + std::to_string(groupSize) +
-                " does not divide the " + std::to_string(worldSize) + " ranks");
-  int64_t expected[4] = {recv->sizes[0], groupSize * recv->sizes[1],
-                         recv->sizes[2], recv->sizes[3]};
-  if (!std::equal(expected, expected + 4, send->sizes))
-    return fail("send is " + shapeString(send->sizes) + ", expected " +
-                shapeString(expected) + " (recv " + shapeString(recv->sizes) +
-                ", group size " + std::to_string(groupSize) + ")");
   size_t elementBytes = lnrt_dtype_size(dtype);
+  Outcome checked =
+      checkSegmentBuffers(send, recv, groupSize, worldSize, /*gather=*/false,
+                          elementBytes, scatter.batch, scatter.blockBytes);
+  if (!checked)
+    return checked;
   scatter.send = dataPointer(*send, elementBytes);
   scatter.recv = dataPointer(*recv, elementBytes);
-  scatter.batch = size_t(recv->sizes[0]);
-  scatter.blockBytes =
-      size_t(recv->sizes[1] * recv->sizes[2] * recv->sizes[3]) * elementBytes;
   scatter.groupSize = int(groupSize);
   scatter.isF64 = dtype == LNRT_F64;
   return Outcome::success();

@@ -799,7 +799,7 @@ func.func @reduce_scatter_f16(%i: tensor<1x32x2x8xf16>, %o: tensor<1x16x2x8xf16>
 // -----
 
 func.func @reduce_scatter_rows(%i: tensor<1x30x2x8xf32>, %o: tensor<1x16x2x8xf32>) {
-  // expected-error @+1 {{'input' dimension 1 is 30 but group_size * init rows = 2 * 16}}
+  // expected-error @+1 {{'input' dimension 1 is 30 but group_size * init rows = 2 * 16 = 32}}
   %r = longnet.segment_reduce_scatter ins(%i : tensor<1x30x2x8xf32>) outs(%o : tensor<1x16x2x8xf32>) {group_size = 2} -> tensor<1x16x2x8xf32>
   return
 }

@@ -211,6 +211,24 @@ static std::optional<double> scaleOrDefault(std::optional<APFloat> scale,
   return 1.0 / std::sqrt(static_cast<double>(headDim));
 }
 
+/// Shared rule of the destination-style ops: the shaped operands `shaped`
+/// are all tensors (and the results have the types of `inits`) or all
+/// memrefs (and there is no result).
+static LogicalResult verifyDestinationForm(Operation *op, ValueRange shaped,
+                                           ValueRange inits) {
+  bool allTensors = llvm::all_of(
+      shaped, [](Value v) { return isa<TensorType>(v.getType()); });
+  bool allMemRefs = llvm::all_of(
+      shaped, [](Value v) { return isa<BaseMemRefType>(v.getType()); });
+  if (!allTensors && !allMemRefs)
+    return op->emitOpError("operands must be all tensors or all memrefs");
+  if (allTensors && op->getResultTypes() != inits.getTypes())
+    return op->emitOpError("results must have the types of the outs operands");
+  if (allMemRefs && op->getNumResults() != 0)
+    return op->emitOpError("has no results on memrefs");
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // DilatedAttentionOp
 //===----------------------------------------------------------------------===//
@@ -297,18 +315,9 @@ std::optional<double> DilatedAttentionBackwardOp::getScaleOrDefault() {
 template <typename OpTy> static LogicalResult verifyFlashOp(OpTy op) {
   if (failed(verifyScale(op, op.getScale(), op.getQuery())))
     return failure();
-  Operation *raw = op.getOperation();
-  bool allTensors =
-      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<TensorType>);
-  bool allMemRefs =
-      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<BaseMemRefType>);
-  if (!allTensors && !allMemRefs)
-    return op.emitOpError("operands must be all tensors or all memrefs");
   ValueRange inits = op.getDpsInits();
-  if (allTensors && TypeRange(op.getResults()) != inits.getTypes())
-    return op.emitOpError("results must have the types of the outs operands");
-  if (allMemRefs && !op.getResults().empty())
-    return op.emitOpError("has no results on memrefs");
+  if (failed(verifyDestinationForm(op, op->getOperands(), inits)))
+    return failure();
 
   if (failed(verifyQKV(op, op.getQuery(), op.getKey(), op.getValue(),
                        {{"out", inits[0].getType()}},
@@ -373,18 +382,8 @@ LogicalResult BranchAttentionBackwardOp::verify() {
                           "segment_length", "dilation_rate", std::nullopt)) ||
       failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
-  Operation *raw = getOperation();
-  bool allTensors =
-      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<TensorType>);
-  bool allMemRefs =
-      llvm::all_of(raw->getOperandTypes(), llvm::IsaPred<BaseMemRefType>);
-  if (!allTensors && !allMemRefs)
-    return emitOpError("operands must be all tensors or all memrefs");
-  ValueRange inits = getDpsInits();
-  if (allTensors && TypeRange(getResults()) != inits.getTypes())
-    return emitOpError("results must have the types of the outs operands");
-  if (allMemRefs && !getResults().empty())
-    return emitOpError("has no results on memrefs");
+  if (failed(verifyDestinationForm(*this, getOperands(), getDpsInits())))
+    return failure();
 
   // output_grad has the query's type; the three accumulators share one
   // accumulator type (checked against the first).
@@ -426,46 +425,62 @@ void BranchAttentionBackwardOp::getEffects(
 // SegmentAllGatherOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult SegmentAllGatherOp::verify() {
+/// The rules shared by the segment collectives: `group_size >= 1`, operands
+/// both tensors (one result of the init's type) or both memrefs (none),
+/// rank-4 attention operands of one element type, B, H, D equal, and the
+/// `gathered` operand holding group_size times the rows of `local`.
+template <typename OpTy>
+static LogicalResult verifySegmentCollective(OpTy op, StringRef localName,
+                                             Value local,
+                                             StringRef gatheredName,
+                                             Value gathered) {
   // I64Attr getters are unsigned: compare the signed value.
-  int64_t groupSize = static_cast<int64_t>(getGroupSize());
+  int64_t groupSize = static_cast<int64_t>(op.getGroupSize());
   if (groupSize < 1)
-    return emitOpError("'group_size' = ") << groupSize << " must be at least 1";
-  Type inputType = getInput().getType(), initType = getInit().getType();
+    return op.emitOpError("'group_size' = ")
+           << groupSize << " must be at least 1";
+  Type inputType = op.getInput().getType(), initType = op.getInit().getType();
   bool tensors = isa<TensorType>(inputType) && isa<TensorType>(initType);
   bool memrefs =
       isa<BaseMemRefType>(inputType) && isa<BaseMemRefType>(initType);
   if (!tensors && !memrefs)
-    return emitOpError("operands must be both tensors or both memrefs");
-  if (tensors &&
-      (getResults().size() != 1 || getResults().front().getType() != initType))
-    return emitOpError("must have one result of the type of 'init' on "
-                       "tensors");
-  if (memrefs && !getResults().empty())
-    return emitOpError("has no results on memrefs");
-  if (failed(verifyAttentionOperand(*this, "input", inputType)) ||
-      failed(verifyAttentionOperand(*this, "init", initType)))
+    return op.emitOpError("operands must be both tensors or both memrefs");
+  if (tensors && (op.getResults().size() != 1 ||
+                  op.getResults().front().getType() != initType))
+    return op.emitOpError("must have one result of the type of 'init' on "
+                          "tensors");
+  if (memrefs && !op.getResults().empty())
+    return op.emitOpError("has no results on memrefs");
+  if (failed(verifyAttentionOperand(op, "input", inputType)) ||
+      failed(verifyAttentionOperand(op, "init", initType)))
     return failure();
   auto input = cast<ShapedType>(inputType), init = cast<ShapedType>(initType);
   if (input.getElementType() != init.getElementType())
-    return emitOpError("'init' element type ")
+    return op.emitOpError("'init' element type ")
            << init.getElementType() << " differs from 'input' element type "
            << input.getElementType();
-  // B, H and D agree; N is gathered.
-  if (failed(verifyDimsMatch(*this, "init", init, "input", input, {0, 2, 3})))
+  if (failed(verifyDimsMatch(op, "init", init, "input", input, {0, 2, 3})))
     return failure();
-  int64_t rows = input.getDimSize(1), gathered = init.getDimSize(1);
-  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(gathered))
+  int64_t rows = cast<ShapedType>(local.getType()).getDimSize(1);
+  int64_t all = cast<ShapedType>(gathered.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(all))
     return success();
   std::optional<int64_t> expected = ::longnet::checkedMul(groupSize, rows);
   if (!expected)
-    return emitOpError("group_size * input rows = ")
-           << groupSize << " * " << rows << " overflows a 64-bit size";
-  if (gathered != *expected)
-    return emitOpError("'init' dimension 1 is ")
-           << gathered << " but group_size * input rows = " << groupSize
-           << " * " << rows << " = " << *expected;
+    return op.emitOpError("group_size * ")
+           << localName << " rows = " << groupSize << " * " << rows
+           << " overflows a 64-bit size";
+  if (all != *expected)
+    return op.emitOpError("'")
+           << gatheredName << "' dimension 1 is " << all << " but group_size * "
+           << localName << " rows = " << groupSize << " * " << rows << " = "
+           << *expected;
   return success();
+}
+
+LogicalResult SegmentAllGatherOp::verify() {
+  return verifySegmentCollective(*this, "input", getInput(), "init",
+                                 getInit());
 }
 
 void SegmentAllGatherOp::getEffects(
@@ -489,19 +504,11 @@ LogicalResult GatheredBranchAttentionOp::verify() {
     return emitOpError("'dilation_rate' = ") << rate << " must be at least 1";
   if (failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
-  SmallVector<Value> shaped = {getQuery(), getKey(), getValue(), getOutAcc(),
-                               getLseAcc()};
-  bool allTensors = llvm::all_of(
-      shaped, [](Value v) { return isa<TensorType>(v.getType()); });
-  bool allMemRefs = llvm::all_of(
-      shaped, [](Value v) { return isa<BaseMemRefType>(v.getType()); });
-  if (!allTensors && !allMemRefs)
-    return emitOpError("operands must be all tensors or all memrefs");
   ValueRange inits = getDpsInits();
-  if (allTensors && TypeRange(getResults()) != inits.getTypes())
-    return emitOpError("results must have the types of the outs operands");
-  if (allMemRefs && !getResults().empty())
-    return emitOpError("has no results on memrefs");
+  if (failed(verifyDestinationForm(
+          *this, {getQuery(), getKey(), getValue(), getOutAcc(), getLseAcc()},
+          inits)))
+    return failure();
   // The query and the accumulators share [B, l, H]; key and value share
   // [B, M, H, D] with the query's B, H, D and element type.
   if (failed(verifyQKV(*this, getQuery(), getQuery(), getQuery(),
@@ -555,44 +562,14 @@ void GatheredBranchAttentionOp::getEffects(
 //===----------------------------------------------------------------------===//
 
 LogicalResult SegmentReduceScatterOp::verify() {
-  int64_t groupSize = static_cast<int64_t>(getGroupSize());
-  if (groupSize < 1)
-    return emitOpError("'group_size' = ") << groupSize << " must be at least 1";
-  Type inputType = getInput().getType(), initType = getInit().getType();
-  bool tensors = isa<TensorType>(inputType) && isa<TensorType>(initType);
-  bool memrefs =
-      isa<BaseMemRefType>(inputType) && isa<BaseMemRefType>(initType);
-  if (!tensors && !memrefs)
-    return emitOpError("operands must be both tensors or both memrefs");
-  if (tensors &&
-      (getResults().size() != 1 || getResults().front().getType() != initType))
-    return emitOpError("must have one result of the type of 'init' on "
-                       "tensors");
-  if (memrefs && !getResults().empty())
-    return emitOpError("has no results on memrefs");
-  if (failed(verifyAttentionOperand(*this, "input", inputType)) ||
-      failed(verifyAttentionOperand(*this, "init", initType)))
+  if (failed(verifySegmentCollective(*this, "init", getInit(), "input",
+                                     getInput())))
     return failure();
-  auto input = cast<ShapedType>(inputType), init = cast<ShapedType>(initType);
-  Type elt = input.getElementType();
+  Type elt = cast<ShapedType>(getInput().getType()).getElementType();
   if (!elt.isF32() && !elt.isF64())
     return emitOpError("element type must be f32 or f64 (gradient "
                        "accumulators), got ")
            << elt;
-  if (init.getElementType() != elt)
-    return emitOpError("'init' element type ")
-           << init.getElementType() << " differs from 'input' element type "
-           << elt;
-  if (failed(verifyDimsMatch(*this, "init", init, "input", input, {0, 2, 3})))
-    return failure();
-  int64_t rows = init.getDimSize(1), gathered = input.getDimSize(1);
-  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(gathered))
-    return success();
-  std::optional<int64_t> expected = ::longnet::checkedMul(groupSize, rows);
-  if (!expected || gathered != *expected)
-    return emitOpError("'input' dimension 1 is ")
-           << gathered << " but group_size * init rows = " << groupSize
-           << " * " << rows;
   return success();
 }
 
@@ -617,21 +594,10 @@ LogicalResult GatheredBranchAttentionBackwardOp::verify() {
     return emitOpError("'dilation_rate' = ") << rate << " must be at least 1";
   if (failed(verifyScale(*this, getScale(), getQuery())))
     return failure();
-  SmallVector<Value> shaped = {
-      getQuery(),        getKey(),         getValue(),
-      getOutputGrad(),   getLse(),         getDelta(),
-      getQueryGradAcc(), getKeyGradAcc(), getValueGradAcc()};
-  bool allTensors = llvm::all_of(
-      shaped, [](Value v) { return isa<TensorType>(v.getType()); });
-  bool allMemRefs = llvm::all_of(
-      shaped, [](Value v) { return isa<BaseMemRefType>(v.getType()); });
-  if (!allTensors && !allMemRefs)
-    return emitOpError("operands must be all tensors or all memrefs");
-  ValueRange inits = getDpsInits();
-  if (allTensors && TypeRange(getResults()) != inits.getTypes())
-    return emitOpError("results must have the types of the outs operands");
-  if (allMemRefs && !getResults().empty())
-    return emitOpError("has no results on memrefs");
+  // All operands but the query base are shaped.
+  if (failed(verifyDestinationForm(
+          *this, getOperation()->getOperands().drop_back(), getDpsInits())))
+    return failure();
   // Local rows: query, output_grad, query_grad_acc, lse and delta share
   // [B, l, H]; gathered rows: key, value and their accumulators [B, M, H].
   if (failed(verifyQKV(*this, getQuery(), getQuery(), getQuery(),
