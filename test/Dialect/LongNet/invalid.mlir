@@ -841,7 +841,7 @@ func.func @gathered_backward_rate(%q: tensor<1x30x2x8xf32>, %kg: tensor<1x16x2x8
 // -----
 
 func.func @gathered_backward_key_acc(%q: tensor<1x32x2x8xf32>, %kg: tensor<1x16x2x8xf32>, %l: tensor<1x32x2xf32>, %dq: tensor<1x32x2x8xf32>, %dk: tensor<1x32x2x8xf32>, %base: index) {
-  // expected-error @+1 {{'key_grad_acc' dimension 1 (N) is 32 but 'query' has 16}}
+  // expected-error @+1 {{'key_grad_acc' dimension 1 (N) is 32 but 'key' has 16}}
   %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %kg, %q, %l, %l : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2xf32>, tensor<1x32x2xf32>)
     outs(%dq, %dk, %dk : tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>) query_base(%base) {dilation_rate = 2}
     -> tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2x8xf32>
@@ -855,5 +855,25 @@ func.func @gathered_backward_output_grad(%q: tensor<1x32x2x8xf32>, %do: tensor<1
   %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %kg, %do, %l, %l : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x32x2x8xf16>, tensor<1x32x2xf32>, tensor<1x32x2xf32>)
     outs(%dq, %dk, %dk : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) query_base(%base) {dilation_rate = 2}
     -> tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gathered_backward_value_rows(%q: tensor<1x32x2x8xf32>, %kg: tensor<1x16x2x8xf32>, %vg: tensor<1x8x2x8xf32>, %l: tensor<1x32x2xf32>, %dq: tensor<1x32x2x8xf32>, %dk: tensor<1x16x2x8xf32>, %base: index) {
+  // expected-error @+1 {{'value' dimension 1 (N) is 8 but 'key' has 16}}
+  %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %vg, %q, %l, %l : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x8x2x8xf32>, tensor<1x32x2x8xf32>, tensor<1x32x2xf32>, tensor<1x32x2xf32>)
+    outs(%dq, %dk, %dk : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>) query_base(%base) {dilation_rate = 2}
+    -> tensor<1x32x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gathered_backward_acc_type(%q: tensor<1x32x2x8xf16>, %kg: tensor<1x16x2x8xf16>, %l: tensor<1x32x2xf32>, %dq: tensor<1x32x2x8xf32>, %dk: tensor<1x16x2x8xf16>, %base: index) {
+  // expected-error @+1 {{'key_grad_acc' accumulator element type must be f32 or f64 and at least as wide as the query's 'f16', got 'f16'}}
+  %r:3 = longnet.gathered_branch_attention_backward ins(%q, %kg, %kg, %q, %l, %l : tensor<1x32x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>, tensor<1x32x2x8xf16>, tensor<1x32x2xf32>, tensor<1x32x2xf32>)
+    outs(%dq, %dk, %dk : tensor<1x32x2x8xf32>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>) query_base(%base) {dilation_rate = 2}
+    -> tensor<1x32x2x8xf32>, tensor<1x16x2x8xf16>, tensor<1x16x2x8xf16>
   return
 }

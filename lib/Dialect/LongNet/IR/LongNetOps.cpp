@@ -142,6 +142,19 @@ static LogicalResult verifyMatchesQuery(Operation *op, StringRef name,
   return verifyDimsMatch(op, name, type, "query", queryType, dims);
 }
 
+/// An accumulator's element type: f32 or f64, at least as wide as the
+/// query's `queryElt`.
+static LogicalResult verifyAccumulatorType(Operation *op, StringRef name,
+                                           Type elt, Type queryElt) {
+  if (elt.getIntOrFloatBitWidth() >= 32 &&
+      elt.getIntOrFloatBitWidth() >= queryElt.getIntOrFloatBitWidth() &&
+      !elt.isBF16())
+    return success();
+  return op->emitOpError("'")
+         << name << "' accumulator element type must be f32 or f64 and "
+         << "at least as wide as the query's " << queryElt << ", got " << elt;
+}
+
 /// Checks query, key, value (and `extra` rank-4 values named alike) for rank,
 /// element type and shape agreement. With `sameElementType` false, the
 /// extra values only need a float type at least as wide as f32 and as the
@@ -170,13 +183,8 @@ static LogicalResult verifyQKV(Operation *op, Value query, Value key,
              << name << "' element type " << elt
              << " differs from 'query' element type " << queryElt;
     if (isAccumulator &&
-        (elt.getIntOrFloatBitWidth() < 32 ||
-         elt.getIntOrFloatBitWidth() < queryElt.getIntOrFloatBitWidth() ||
-         elt.isBF16()))
-      return op->emitOpError("'")
-             << name << "' accumulator element type must be f32 or f64 and "
-             << "at least as wide as the query's " << queryElt << ", got "
-             << elt;
+        failed(verifyAccumulatorType(op, name, elt, queryElt)))
+      return failure();
     if (failed(verifyMatchesQuery(op, name, shaped, queryType, 4)))
       return failure();
   }
@@ -588,6 +596,46 @@ void SegmentReduceScatterOp::getEffects(
 // GatheredBranchAttentionBackwardOp
 //===----------------------------------------------------------------------===//
 
+/// The gathered rows of a gathered backward: `key` ([B, M, H, D], the
+/// query's element type, B, H and D), `value` of the key's shape, and the
+/// accumulators `accs` of the key's shape with an accumulator element type.
+static LogicalResult
+verifyGatheredRows(Operation *op, Value query, Value key, Value value,
+                   ArrayRef<std::pair<StringRef, Value>> accs) {
+  for (auto [name, v] : {std::pair<StringRef, Value>{"key", key},
+                         {"value", value}})
+    if (failed(verifyAttentionOperand(op, name, v.getType())))
+      return failure();
+  for (auto [name, acc] : accs)
+    if (failed(verifyAttentionOperand(op, name, acc.getType())))
+      return failure();
+  auto queryType = cast<ShapedType>(query.getType());
+  auto keyType = cast<ShapedType>(key.getType());
+  Type queryElt = queryType.getElementType();
+  for (auto [name, v] : {std::pair<StringRef, Value>{"key", key},
+                         {"value", value}}) {
+    Type elt = cast<ShapedType>(v.getType()).getElementType();
+    if (elt != queryElt)
+      return op->emitOpError("'")
+             << name << "' element type " << elt
+             << " differs from 'query' element type " << queryElt;
+  }
+  if (failed(verifyDimsMatch(op, "key", keyType, "query", queryType,
+                             {0, 2, 3})) ||
+      failed(verifyDimsMatch(op, "value", cast<ShapedType>(value.getType()),
+                             "key", keyType, {0, 1, 2, 3})))
+    return failure();
+  for (auto [name, acc] : accs) {
+    auto accType = cast<ShapedType>(acc.getType());
+    if (failed(verifyAccumulatorType(op, name, accType.getElementType(),
+                                     queryElt)) ||
+        failed(verifyDimsMatch(op, name, accType, "key", keyType,
+                               {0, 1, 2, 3})))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult GatheredBranchAttentionBackwardOp::verify() {
   int64_t rate = static_cast<int64_t>(getDilationRate());
   if (rate < 1)
@@ -606,20 +654,11 @@ LogicalResult GatheredBranchAttentionBackwardOp::verify() {
       failed(verifyQKV(*this, getQuery(), getQuery(), getQuery(),
                        {{"query_grad_acc", getQueryGradAcc().getType()}},
                        /*sameElementType=*/false)) ||
-      failed(verifyQKV(*this, getKey(), getKey(), getValue(),
-                       {{"key_grad_acc", getKeyGradAcc().getType()},
-                        {"value_grad_acc", getValueGradAcc().getType()}},
-                       /*sameElementType=*/false)))
+      failed(verifyGatheredRows(*this, getQuery(), getKey(), getValue(),
+                                {{"key_grad_acc", getKeyGradAcc()},
+                                 {"value_grad_acc", getValueGradAcc()}})))
     return failure();
   auto queryType = cast<ShapedType>(getQuery().getType());
-  auto keyType = cast<ShapedType>(getKey().getType());
-  if (keyType.getElementType() != queryType.getElementType())
-    return emitOpError("'key' element type ")
-           << keyType.getElementType() << " differs from 'query' element type "
-           << queryType.getElementType();
-  if (failed(verifyDimsMatch(*this, "key", keyType, "query", queryType,
-                             {0, 2, 3})))
-    return failure();
   Type accElt = cast<ShapedType>(getQueryGradAcc().getType()).getElementType();
   for (Value acc : {getKeyGradAcc(), getValueGradAcc()}) {
     Type elt = cast<ShapedType>(acc.getType()).getElementType();
