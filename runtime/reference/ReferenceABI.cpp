@@ -11,6 +11,7 @@
 #include "longnet-runtime/ReferenceABI.h"
 #include "longnet-runtime/ParallelReference.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <initializer_list>
 #include <limits>
@@ -50,9 +51,11 @@ void forEachElement(const LongNetMemRef<T, Rank> &memref, Fn fn) {
   }
 }
 
+/// The elements of `memref` in row-major order; at least one element, so
+/// that an empty problem still passes the reference a buffer, not null.
 template <int Rank>
 std::vector<double> gather(const LongNetMemRef<double, Rank> &memref) {
-  std::vector<double> values(numElements(memref));
+  std::vector<double> values(std::max<int64_t>(numElements(memref), 1));
   forEachElement(memref, [&](int64_t i, double &x) { values[i] = x; });
   return values;
 }
@@ -189,8 +192,9 @@ extern "C" void _mlir_ciface_longnet_reference_dilated_attention(
     return fail(error, out, lse);
 
   Shape shape{q->sizes[0], q->sizes[1], q->sizes[2], q->sizes[3]};
-  std::vector<double> outValues(numElements(*out));
-  std::vector<double> lseValues(shape.batch * shape.seqLen * shape.heads);
+  std::vector<double> outValues(std::max<int64_t>(numElements(*out), 1));
+  std::vector<double> lseValues(
+      std::max<int64_t>(shape.batch * shape.seqLen * shape.heads, 1));
   error = dilatedAttentionParallel(
       config, shape, gather(*q).data(), gather(*k).data(), gather(*v).data(),
       outValues.data(), lseValues.data(), getABIThreadCount());
@@ -226,9 +230,10 @@ extern "C" void _mlir_ciface_longnet_reference_dilated_attention_backward(
   std::vector<double> dqValues, dkValues, dvValues;
   if (error.empty()) {
     Shape shape{q->sizes[0], q->sizes[1], q->sizes[2], q->sizes[3]};
-    dqValues.resize(numElements(*dq));
-    dkValues.resize(numElements(*dk));
-    dvValues.resize(numElements(*dv));
+    // At least one element each: an empty problem passes buffers, not null.
+    dqValues.resize(std::max<int64_t>(numElements(*dq), 1));
+    dkValues.resize(std::max<int64_t>(numElements(*dk), 1));
+    dvValues.resize(std::max<int64_t>(numElements(*dv), 1));
     std::vector<double> dlseValues = hasDlse ? gather(*dlse) : std::vector<double>();
     error = dilatedAttentionBackwardParallel(
         config, shape, gather(*q).data(), gather(*k).data(), gather(*v).data(),
