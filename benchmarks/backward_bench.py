@@ -35,19 +35,7 @@ import time
 
 import numpy as np
 
-PAPER_W = [2048, 4096, 8192, 16384, 32768]
-PAPER_R = [1, 2, 4, 6, 12]
-
-
-def mixture(n):
-    seen, ws, rs = set(), [], []
-    for w, r in zip(PAPER_W, PAPER_R):
-        w = min(w, n)
-        if r <= w and (w, r) not in seen:
-            seen.add((w, r))
-            ws.append(w)
-            rs.append(r)
-    return ws, rs
+from cpu_bench import mixture  # the paper's branches, w clipped to N
 
 
 def attrs(ws, rs):

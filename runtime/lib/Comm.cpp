@@ -156,44 +156,21 @@ void poisonReceiveBuffer(const lnrt_memref4 *recv, size_t elementBytes,
                           0xff, bytes, currentStream());
 }
 
-/// A group of one: recv = send.
-Outcome copyLocally(const SegmentGather &gather, lnrt_memory memory) {
-  size_t bytes = gather.batch * gather.blockBytes;
+/// A group of one: recv = send (the same layout for both collectives).
+template <typename Collective>
+Outcome copyLocally(const Collective &op, lnrt_memory memory) {
+  size_t bytes = op.batch * op.blockBytes;
   if (bytes == 0)
     return Outcome::success();
   if (memory == LNRT_MEMORY_HOST) {
-    std::memmove(gather.recv, gather.send, bytes);
+    std::memmove(op.recv, op.send, bytes);
     return Outcome::success();
   }
   if (Outcome entered = enterContext(); !entered)
     return entered;
   return LONGNET_CU_CALL(
-      cuMemcpyAsync, reinterpret_cast<CUdeviceptr>(gather.recv),
-      reinterpret_cast<CUdeviceptr>(gather.send), bytes, currentStream());
-}
-
-void segmentAllGather(const char *function, lnrt_dtype dtype,
-                      const lnrt_memref4 *send, const lnrt_memref4 *recv,
-                      int64_t groupSize) {
-  size_t elementBytes = lnrt_dtype_size(dtype);
-  CommState &comm = state();
-  std::lock_guard<std::mutex> lock(comm.mutex);
-  CommBackend *backend = comm.backend.get();
-  lnrt_memory memory = backend ? backend->memory() : LNRT_MEMORY_HOST;
-  SegmentGather gather;
-  Outcome outcome = checkGather(send, recv, groupSize, elementBytes,
-                                backend ? backend->size() : 1, gather);
-  if (outcome)
-    outcome = gather.groupSize == 1 ? copyLocally(gather, memory)
-                                    : backend->allGather(gather);
-  if (!outcome) {
-    recordStickyError(Outcome::failure(
-        outcome.status, std::string(function) + ": " + outcome.message));
-    poisonReceiveBuffer(recv, elementBytes, memory);
-    return;
-  }
-  comm.bytesReceived +=
-      uint64_t(gather.groupSize - 1) * gather.batch * gather.blockBytes;
+      cuMemcpyAsync, reinterpret_cast<CUdeviceptr>(op.recv),
+      reinterpret_cast<CUdeviceptr>(op.send), bytes, currentStream());
 }
 
 Outcome checkScatter(const lnrt_memref4 *send, const lnrt_memref4 *recv,
@@ -212,36 +189,57 @@ Outcome checkScatter(const lnrt_memref4 *send, const lnrt_memref4 *recv,
   return Outcome::success();
 }
 
-void segmentReduceScatter(const char *function, lnrt_dtype dtype,
-                          const lnrt_memref4 *send, const lnrt_memref4 *recv,
-                          int64_t groupSize) {
-  size_t elementBytes = lnrt_dtype_size(dtype);
+/// One segment collective (a SegmentGather or SegmentScatter `op`):
+/// `check(worldSize, op)` describes the buffers, a group of one copies,
+/// larger groups `run(backend, op)`. A failure becomes the sticky error of
+/// `function` and poisons recv; a success counts the (groupSize - 1) blocks
+/// of every batch that came from the group's other members.
+template <typename Collective, typename Check, typename Run>
+void runSegmentCollective(const char *function, size_t elementBytes,
+                          const lnrt_memref4 *recv, Check check, Run run) {
   CommState &comm = state();
   std::lock_guard<std::mutex> lock(comm.mutex);
   CommBackend *backend = comm.backend.get();
   lnrt_memory memory = backend ? backend->memory() : LNRT_MEMORY_HOST;
-  SegmentScatter scatter;
-  Outcome outcome = checkScatter(send, recv, groupSize, dtype,
-                                 backend ? backend->size() : 1, scatter);
-  if (outcome) {
-    // A group of one sums nothing: recv = send (same layout when G = 1).
-    SegmentGather local;
-    local.send = scatter.send;
-    local.recv = scatter.recv;
-    local.batch = scatter.batch;
-    local.blockBytes = scatter.blockBytes;
-    outcome = scatter.groupSize == 1 ? copyLocally(local, memory)
-                                     : backend->reduceScatter(scatter);
-  }
+  Collective op;
+  Outcome outcome = check(backend ? backend->size() : 1, op);
+  if (outcome)
+    outcome = op.groupSize == 1 ? copyLocally(op, memory) : run(*backend, op);
   if (!outcome) {
     recordStickyError(Outcome::failure(
         outcome.status, std::string(function) + ": " + outcome.message));
     poisonReceiveBuffer(recv, elementBytes, memory);
     return;
   }
-  // Each member's block comes, summed, from the group's other members.
-  comm.bytesReceived +=
-      uint64_t(scatter.groupSize - 1) * scatter.batch * scatter.blockBytes;
+  comm.bytesReceived += uint64_t(op.groupSize - 1) * op.batch * op.blockBytes;
+}
+
+void segmentAllGather(const char *function, lnrt_dtype dtype,
+                      const lnrt_memref4 *send, const lnrt_memref4 *recv,
+                      int64_t groupSize) {
+  size_t elementBytes = lnrt_dtype_size(dtype);
+  runSegmentCollective<SegmentGather>(
+      function, elementBytes, recv,
+      [&](int worldSize, SegmentGather &gather) {
+        return checkGather(send, recv, groupSize, elementBytes, worldSize,
+                           gather);
+      },
+      [](CommBackend &backend, const SegmentGather &gather) {
+        return backend.allGather(gather);
+      });
+}
+
+void segmentReduceScatter(const char *function, lnrt_dtype dtype,
+                          const lnrt_memref4 *send, const lnrt_memref4 *recv,
+                          int64_t groupSize) {
+  runSegmentCollective<SegmentScatter>(
+      function, lnrt_dtype_size(dtype), recv,
+      [&](int worldSize, SegmentScatter &scatter) {
+        return checkScatter(send, recv, groupSize, dtype, worldSize, scatter);
+      },
+      [](CommBackend &backend, const SegmentScatter &scatter) {
+        return backend.reduceScatter(scatter);
+      });
 }
 
 /// Installs a backend that `create` makes, unless one is installed.

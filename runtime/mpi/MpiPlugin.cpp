@@ -219,8 +219,8 @@ lnrt_status init(int *argc, char ***argv, int *rank, int *size,
   return LNRT_SUCCESS;
 }
 
-lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
-                      double timeoutSeconds, longnet_comm_error *error) {
+/// MPI is usable and `groupSize` divides the ranks.
+lnrt_status checkGroupSize(int groupSize, longnet_comm_error *error) {
   if (lnrt_status status = checkUsable(error))
     return status;
   if (groupSize < 1 || state.size % groupSize != 0)
@@ -228,6 +228,13 @@ lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
                 "group size " + std::to_string(groupSize) +
                     " does not divide the " + std::to_string(state.size) +
                     " ranks");
+  return LNRT_SUCCESS;
+}
+
+lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
+                      double timeoutSeconds, longnet_comm_error *error) {
+  if (lnrt_status status = checkGroupSize(groupSize, error))
+    return status;
   MPI_Comm comm = MPI_COMM_NULL;
   if (lnrt_status status =
           groupCommunicator(groupSize, timeoutSeconds, comm, error))
@@ -253,13 +260,8 @@ lnrt_status allGather(int groupSize, const void *send, size_t bytes, void *recv,
 lnrt_status reduceScatter(int groupSize, const void *send, size_t count,
                           int isF64, void *recv, double timeoutSeconds,
                           longnet_comm_error *error) {
-  if (lnrt_status status = checkUsable(error))
+  if (lnrt_status status = checkGroupSize(groupSize, error))
     return status;
-  if (groupSize < 1 || state.size % groupSize != 0)
-    return fail(error, LNRT_ERROR_INVALID_ARGUMENT,
-                "group size " + std::to_string(groupSize) +
-                    " does not divide the " + std::to_string(state.size) +
-                    " ranks");
   if (count > size_t(INT_MAX))
     return fail(error, LNRT_ERROR_INVALID_ARGUMENT,
                 "cannot express " + std::to_string(count) +

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -21,8 +20,6 @@
 using namespace longnet::reference;
 
 namespace {
-
-template <typename T> using ArrayRefLike = const std::vector<T> &;
 
 template <typename T, int Rank>
 int64_t numElements(const LongNetMemRef<T, Rank> &memref) {
@@ -92,8 +89,9 @@ std::string formatSizes(const int64_t *sizes, int rank) {
 
 /// Checks that every tensor of `tensors` (named by `names`) is a usable
 /// [B, N, H, D] memref of q's shape (the first one).
-std::string describeTensorError(ArrayRefLike<LongNetMemRef<double, 4> *> tensors,
-                                ArrayRefLike<const char *> names) {
+std::string
+describeTensorError(const std::vector<LongNetMemRef<double, 4> *> &tensors,
+                    const std::vector<const char *> &names) {
   LongNetMemRef<double, 4> *q = tensors[0];
   for (size_t i = 0; i < tensors.size(); ++i) {
     if (!isUsable(tensors[i]))

@@ -385,6 +385,31 @@ void AttentionOp::getEffects(
 // BranchAttentionBackwardOp
 //===----------------------------------------------------------------------===//
 
+/// The backward ops' dK and dV accumulators have the dQ accumulator's
+/// element type `accElt`.
+template <typename OpTy>
+static LogicalResult verifySharedAccumulatorType(OpTy op, Type accElt) {
+  for (Value acc : {op.getKeyGradAcc(), op.getValueGradAcc()}) {
+    Type elt = cast<ShapedType>(acc.getType()).getElementType();
+    if (elt != accElt)
+      return op.emitOpError("accumulators must share one element type, got ")
+             << accElt << " and " << elt;
+  }
+  return success();
+}
+
+/// The backward ops' combined lse and delta: [B, N, H] of `accElt`.
+template <typename OpTy>
+static LogicalResult verifyRowTerms(OpTy op, Type accElt,
+                                    ShapedType queryType) {
+  if (failed(verifyLse(op, "lse", op.getLse().getType(), accElt, queryType,
+                       "operand")))
+    return failure();
+  return verifyLse(op, "delta", op.getDelta().getType(), accElt, queryType,
+                   "operand");
+}
+
+
 LogicalResult BranchAttentionBackwardOp::verify() {
   if (failed(verifyBranch(*this, getSegmentLength(), getDilationRate(),
                           "segment_length", "dilation_rate", std::nullopt)) ||
@@ -405,18 +430,10 @@ LogicalResult BranchAttentionBackwardOp::verify() {
                        /*sameElementType=*/false)))
     return failure();
   Type accElt = cast<ShapedType>(getQueryGradAcc().getType()).getElementType();
-  for (Value acc : {getKeyGradAcc(), getValueGradAcc()}) {
-    Type elt = cast<ShapedType>(acc.getType()).getElementType();
-    if (elt != accElt)
-      return emitOpError("accumulators must share one element type, got ")
-             << accElt << " and " << elt;
-  }
-  auto queryType = cast<ShapedType>(getQuery().getType());
-  if (failed(verifyLse(*this, "lse", getLse().getType(), accElt, queryType,
-                       "operand")))
+  if (failed(verifySharedAccumulatorType(*this, accElt)))
     return failure();
-  return verifyLse(*this, "delta", getDelta().getType(), accElt, queryType,
-                   "operand");
+  auto queryType = cast<ShapedType>(getQuery().getType());
+  return verifyRowTerms(*this, accElt, queryType);
 }
 
 std::optional<double> BranchAttentionBackwardOp::getScaleOrDefault() {
@@ -660,21 +677,13 @@ LogicalResult GatheredBranchAttentionBackwardOp::verify() {
     return failure();
   auto queryType = cast<ShapedType>(getQuery().getType());
   Type accElt = cast<ShapedType>(getQueryGradAcc().getType()).getElementType();
-  for (Value acc : {getKeyGradAcc(), getValueGradAcc()}) {
-    Type elt = cast<ShapedType>(acc.getType()).getElementType();
-    if (elt != accElt)
-      return emitOpError("accumulators must share one element type, got ")
-             << accElt << " and " << elt;
-  }
+  if (failed(verifySharedAccumulatorType(*this, accElt)))
+    return failure();
   int64_t localRows = queryType.getDimSize(1);
   if (!ShapedType::isDynamic(localRows) && localRows % rate != 0)
     return emitOpError("the local sequence length ")
            << localRows << " must be a multiple of 'dilation_rate' = " << rate;
-  if (failed(verifyLse(*this, "lse", getLse().getType(), accElt, queryType,
-                       "operand")))
-    return failure();
-  return verifyLse(*this, "delta", getDelta().getType(), accElt, queryType,
-                   "operand");
+  return verifyRowTerms(*this, accElt, queryType);
 }
 
 std::optional<double> GatheredBranchAttentionBackwardOp::getScaleOrDefault() {
