@@ -118,8 +118,8 @@ Outcome checkSegmentBuffers(const lnrt_memref4 *send, const lnrt_memref4 *recv,
                 shapeString(local->sizes) + ", group size " +
                 std::to_string(groupSize) + ")");
   batch = size_t(local->sizes[0]);
-  blockBytes =
-      size_t(local->sizes[1] * local->sizes[2] * local->sizes[3]) * elementBytes;
+  blockBytes = size_t(local->sizes[1] * local->sizes[2] * local->sizes[3]) *
+               elementBytes;
   return Outcome::success();
 }
 
@@ -168,9 +168,9 @@ Outcome copyLocally(const Collective &op, lnrt_memory memory) {
   }
   if (Outcome entered = enterContext(); !entered)
     return entered;
-  return LONGNET_CU_CALL(
-      cuMemcpyAsync, reinterpret_cast<CUdeviceptr>(op.recv),
-      reinterpret_cast<CUdeviceptr>(op.send), bytes, currentStream());
+  return LONGNET_CU_CALL(cuMemcpyAsync, reinterpret_cast<CUdeviceptr>(op.recv),
+                         reinterpret_cast<CUdeviceptr>(op.send), bytes,
+                         currentStream());
 }
 
 Outcome checkScatter(const lnrt_memref4 *send, const lnrt_memref4 *recv,

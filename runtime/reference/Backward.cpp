@@ -75,8 +75,7 @@ void backwardSegment(const BackwardProblem &p, const HeadView &view,
 std::string detail::describeBackwardError(const BackwardProblem &p) {
   if (std::string error = validate(p.config, p.shape); !error.empty())
     return error;
-  const char *names[] = {"q",    "k",  "v",  "out", "lse",
-                         "dout", "dq", "dk", "dv"};
+  const char *names[] = {"q", "k", "v", "out", "lse", "dout", "dq", "dk", "dv"};
   const void *pointers[] = {p.q,    p.k,  p.v,  p.out, p.lse,
                             p.dout, p.dq, p.dk, p.dv};
   for (int i = 0; i < 9; ++i)
@@ -114,7 +113,7 @@ std::string longnet::reference::dilatedAttentionBackward(
     const Config &config, const Shape &shape, const double *q, const double *k,
     const double *v, const double *out, const double *lse, const double *dout,
     const double *dlse, double *dq, double *dk, double *dv) {
-  BackwardProblem problem{config, shape, q,  k,  v,  out,
+  BackwardProblem problem{config, shape, q,    k,  v,  out,
                           lse,    dout,  dlse, dq, dk, dv};
   if (std::string error = describeBackwardError(problem); !error.empty())
     return error;

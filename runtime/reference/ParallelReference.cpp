@@ -195,8 +195,8 @@ std::string longnet::reference::dilatedAttentionBackwardParallel(
     const double *v, const double *out, const double *lse, const double *dout,
     const double *dlse, double *dq, double *dk, double *dv,
     unsigned numThreads) {
-  detail::BackwardProblem problem{config, shape, q,  k,  v,  out,
-                          lse,    dout,  dlse, dq, dk, dv};
+  detail::BackwardProblem problem{config, shape, q,    k,  v,  out,
+                                  lse,    dout,  dlse, dq, dk, dv};
   if (std::string error = detail::describeBackwardError(problem);
       !error.empty())
     return error;

@@ -178,7 +178,8 @@ extern "C" void _mlir_ciface_longnet_reference_dilated_attention(
     LongNetMemRef<int64_t, 1> *dilationRates, int64_t causal, double scale,
     int64_t offsetMode) {
   Config config;
-  std::string error = describeTensorError({q, k, v, out}, {"q", "k", "v", "out"});
+  std::string error =
+      describeTensorError({q, k, v, out}, {"q", "k", "v", "out"});
   if (error.empty())
     error = describeLseError("lse", lse, q, /*required=*/false);
   if (error.empty())
@@ -232,12 +233,13 @@ extern "C" void _mlir_ciface_longnet_reference_dilated_attention_backward(
     dqValues.resize(std::max<int64_t>(numElements(*dq), 1));
     dkValues.resize(std::max<int64_t>(numElements(*dk), 1));
     dvValues.resize(std::max<int64_t>(numElements(*dv), 1));
-    std::vector<double> dlseValues = hasDlse ? gather(*dlse) : std::vector<double>();
+    std::vector<double> dlseValues =
+        hasDlse ? gather(*dlse) : std::vector<double>();
     error = dilatedAttentionBackwardParallel(
         config, shape, gather(*q).data(), gather(*k).data(), gather(*v).data(),
         gather(*out).data(), gather(*lse).data(), gather(*dout).data(),
-        hasDlse ? dlseValues.data() : nullptr, dqValues.data(),
-        dkValues.data(), dvValues.data(), getABIThreadCount());
+        hasDlse ? dlseValues.data() : nullptr, dqValues.data(), dkValues.data(),
+        dvValues.data(), getABIThreadCount());
   }
   if (!error.empty()) {
     std::fprintf(stderr, "longnet_reference_dilated_attention_backward: %s\n",

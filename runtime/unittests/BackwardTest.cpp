@@ -79,11 +79,10 @@ struct BackwardCase {
     Gradients g{std::vector<double>(numElements(), NAN),
                 std::vector<double>(numElements(), NAN),
                 std::vector<double>(numElements(), NAN)};
-    EXPECT_EQ(dilatedAttentionBackward(config, shape, q.data(), k.data(),
-                                       v.data(), out.data(), lse.data(),
-                                       dout.data(),
-                                       dlse.empty() ? nullptr : dlse.data(),
-                                       g.dq.data(), g.dk.data(), g.dv.data()),
+    EXPECT_EQ(dilatedAttentionBackward(
+                  config, shape, q.data(), k.data(), v.data(), out.data(),
+                  lse.data(), dout.data(), dlse.empty() ? nullptr : dlse.data(),
+                  g.dq.data(), g.dk.data(), g.dv.data()),
               "");
     return g;
   }
@@ -199,8 +198,8 @@ TEST(BackwardTest, UncoveredRowsGetZeroGradients) {
 }
 
 TEST(BackwardTest, BackwardFlopsAreFiveProductsPerPair) {
-  Config config = mixture({{8, 1}, {16, 2}}, /*causal=*/true,
-                          OffsetMode::Cyclic);
+  Config config =
+      mixture({{8, 1}, {16, 2}}, /*causal=*/true, OffsetMode::Cyclic);
   Shape shape{2, 64, 4, 16};
   EXPECT_DOUBLE_EQ(backwardFlops(config, shape),
                    2.5 * forwardFlops(config, shape));

@@ -105,8 +105,9 @@ void testAllGather(const char *type, GatherFn gatherFn, int g, int64_t B) {
 template <typename T>
 void testReduceScatter(const char *type, GatherFn scatterFn, int g, int64_t B) {
   const int64_t m = 3, H = 2, D = 4;
-  std::string what = std::string(type) + " reduce-scatter g=" +
-                     std::to_string(g) + " B=" + std::to_string(B);
+  std::string what = std::string(type) +
+                     " reduce-scatter g=" + std::to_string(g) +
+                     " B=" + std::to_string(B);
   auto sent = [&](int p, int64_t b, int64_t row, int64_t h, int64_t d) {
     return valueAt<T>(p, b, row, h, d) + T(1);
   };

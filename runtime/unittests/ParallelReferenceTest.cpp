@@ -361,11 +361,10 @@ TEST(ParallelReference, BackwardBitIdenticalToSerialForEveryThreadCount) {
     BackwardInputs in(c, t, seed);
     size_t n = t.numElements();
     std::vector<double> dq(n), dk(n), dv(n);
-    ASSERT_EQ(dilatedAttentionBackward(c.config, c.shape, t.q.data(),
-                                       t.k.data(), t.v.data(), in.out.data(),
-                                       in.lse.data(), in.dout.data(),
-                                       in.dlse.data(), dq.data(), dk.data(),
-                                       dv.data()),
+    ASSERT_EQ(dilatedAttentionBackward(
+                  c.config, c.shape, t.q.data(), t.k.data(), t.v.data(),
+                  in.out.data(), in.lse.data(), in.dout.data(), in.dlse.data(),
+                  dq.data(), dk.data(), dv.data()),
               "");
     for (unsigned threads : {1u, 2u, 3u, 8u, 0u}) {
       std::vector<double> pdq(n, 7.0), pdk(n, 7.0), pdv(n, 7.0);

@@ -746,8 +746,7 @@ struct ConvertAttentionToNVGPUPass
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
-              BranchAttentionBackwardOp, GatheredBranchAttentionBackwardOp>(
-              op))
+              BranchAttentionBackwardOp, GatheredBranchAttentionBackwardOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {

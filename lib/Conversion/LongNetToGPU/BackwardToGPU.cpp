@@ -68,8 +68,7 @@ public:
   void accumulateValueGrad() override { accumulateOwn(ownGrad1, prob, 1); }
   void accumulateKeyGrad() override { accumulateOwn(ownGrad0, dScore, 0); }
   void accumulateQueryGrad() override { accumulateOwn(ownGrad0, dScore, 0); }
-  void storeKeyTile(const SegmentRows &rows, Value kStart,
-                    Value numK) override;
+  void storeKeyTile(const SegmentRows &rows, Value kStart, Value numK) override;
   void storeQueryTile(const SegmentRows &rows, Value qStart,
                       Value numQ) override;
 
@@ -186,8 +185,8 @@ void GPUBackwardTiles::loadQueryTile(const SegmentRows &rows, Value qStart,
                                      Value numQ) {
   if (role == Role::KeyRows)
     return stageRows(rows, qStart, numQ, p.query, p.outputGrad, /*key=*/false);
-  loadOwnRows(rows, add(qStart, tid), add(qStart, numQ), p.query,
-              p.outputGrad, /*key=*/false);
+  loadOwnRows(rows, add(qStart, tid), add(qStart, numQ), p.query, p.outputGrad,
+              /*key=*/false);
   SmallVector<Value> index = {rows.batch, ownRow, rows.head};
   ownLse = load(p.lse, index);
   ownDelta = load(p.delta, index);
@@ -247,8 +246,7 @@ void GPUBackwardTiles::accumulateOwn(Value ownGrad, Value coefficient,
   forEach(numStaged, [&](Value i) {
     Value c = load(coefficient, i);
     forEach(idx(headDim), [&](Value d) {
-      Value updated =
-          fadd(load(ownGrad, d), fmul(c, load(stagedRows, {i, d})));
+      Value updated = fadd(load(ownGrad, d), fmul(c, load(stagedRows, {i, d})));
       store(updated, ownGrad, d);
     });
   });
@@ -284,8 +282,8 @@ int64_t chooseStagedRows(int64_t headDim, Type accType) {
 }
 
 /// One launch of `role`'s kernel over every (tile, segment, batch x head).
-void emitLaunch(OpBuilder &b, Location loc, const BackwardProblem &p,
-                Role role, int64_t headDim, int64_t stagedRows) {
+void emitLaunch(OpBuilder &b, Location loc, const BackwardProblem &p, Role role,
+                int64_t headDim, int64_t stagedRows) {
   KernelBuilder kb(b, loc);
   Value batchSize = memref::DimOp::create(b, loc, p.query, 0);
   Value seqLen = memref::DimOp::create(b, loc, p.query, 1);
@@ -295,9 +293,9 @@ void emitLaunch(OpBuilder &b, Location loc, const BackwardProblem &p,
   // the M gathered keys.
   Value segLen = p.queryBase ? seqLen : kb.idx(p.segmentLength);
   Value numSegments = p.queryBase ? kb.idx(1) : kb.ceilDiv(seqLen, segLen);
-  Value numGathered =
-      p.queryBase ? memref::DimOp::create(b, loc, p.key, 1).getResult()
-                  : Value();
+  Value numGathered = p.queryBase
+                          ? memref::DimOp::create(b, loc, p.key, 1).getResult()
+                          : Value();
   Value maxSelected = kb.ceilDiv(kb.minU(segLen, seqLen), rate);
   if (p.queryBase && role == Role::KeyRows)
     maxSelected = numGathered;
@@ -312,8 +310,8 @@ void emitLaunch(OpBuilder &b, Location loc, const BackwardProblem &p,
                                                 gpu::AddressSpace::Workgroup);
     auto tileType =
         MemRefType::get({stagedRows, headDim}, accType, AffineMap(), workgroup);
-    auto rowsType = MemRefType::get({stagedRows}, accType, AffineMap(),
-                                    workgroup);
+    auto rowsType =
+        MemRefType::get({stagedRows}, accType, AffineMap(), workgroup);
     SmallVector<Type> attributions = {tileType, tileType};
     if (role == Role::KeyRows)
       attributions.append({rowsType, rowsType});
@@ -332,11 +330,10 @@ void emitLaunch(OpBuilder &b, Location loc, const BackwardProblem &p,
     Value batch = kb.divU(batchHead, numHeads);
     Value head = kb.remU(batchHead, numHeads);
     SegmentRows rows =
-        p.queryBase
-            ? emitGatheredRows(kb, p.offsetMode, batch, head, numHeads, seqLen,
-                               rate, numGathered, p.queryBase)
-            : emitSegmentRows(kb, p.offsetMode, batch, head, numHeads, segment,
-                              segLen, seqLen, rate);
+        p.queryBase ? emitGatheredRows(kb, p.offsetMode, batch, head, numHeads,
+                                       seqLen, rate, numGathered, p.queryBase)
+                    : emitSegmentRows(kb, p.offsetMode, batch, head, numHeads,
+                                      segment, segLen, seqLen, rate);
     GPUBackwardTiles tiles(b, loc, p, role, headDim, stagedRows);
     tiles.setUp(launch, launch.getThreadIds().x);
     Value start = kb.mul(tile, kb.idx(kThreads));

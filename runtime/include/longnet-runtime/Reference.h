@@ -113,8 +113,8 @@ std::string dilatedAttentionBackward(const Config &config, const Shape &shape,
                                      const double *q, const double *k,
                                      const double *v, const double *out,
                                      const double *lse, const double *dout,
-                                     const double *dlse, double *dq,
-                                     double *dk, double *dv);
+                                     const double *dlse, double *dq, double *dk,
+                                     double *dv);
 
 /// Backward FLOPs (SPEC "Backward (training)"): five products of 2 D FLOPs
 /// per evaluated query-key pair (S, dP, dV, dQ, dK), i.e. 2.5 times

@@ -182,8 +182,7 @@ static LogicalResult verifyQKV(Operation *op, Value query, Value key,
       return op->emitOpError("'")
              << name << "' element type " << elt
              << " differs from 'query' element type " << queryElt;
-    if (isAccumulator &&
-        failed(verifyAccumulatorType(op, name, elt, queryElt)))
+    if (isAccumulator && failed(verifyAccumulatorType(op, name, elt, queryElt)))
       return failure();
     if (failed(verifyMatchesQuery(op, name, shaped, queryType, 4)))
       return failure();
@@ -409,7 +408,6 @@ static LogicalResult verifyRowTerms(OpTy op, Type accElt,
                    "operand");
 }
 
-
 LogicalResult BranchAttentionBackwardOp::verify() {
   if (failed(verifyBranch(*this, getSegmentLength(), getDilationRate(),
                           "segment_length", "dilation_rate", std::nullopt)) ||
@@ -455,10 +453,9 @@ void BranchAttentionBackwardOp::getEffects(
 /// rank-4 attention operands of one element type, B, H, D equal, and the
 /// `gathered` operand holding group_size times the rows of `local`.
 template <typename OpTy>
-static LogicalResult verifySegmentCollective(OpTy op, StringRef localName,
-                                             Value local,
-                                             StringRef gatheredName,
-                                             Value gathered) {
+static LogicalResult
+verifySegmentCollective(OpTy op, StringRef localName, Value local,
+                        StringRef gatheredName, Value gathered) {
   // I64Attr getters are unsigned: compare the signed value.
   int64_t groupSize = static_cast<int64_t>(op.getGroupSize());
   if (groupSize < 1)
@@ -504,8 +501,7 @@ static LogicalResult verifySegmentCollective(OpTy op, StringRef localName,
 }
 
 LogicalResult SegmentAllGatherOp::verify() {
-  return verifySegmentCollective(*this, "input", getInput(), "init",
-                                 getInit());
+  return verifySegmentCollective(*this, "input", getInput(), "init", getInit());
 }
 
 void SegmentAllGatherOp::getEffects(
@@ -619,8 +615,8 @@ void SegmentReduceScatterOp::getEffects(
 static LogicalResult
 verifyGatheredRows(Operation *op, Value query, Value key, Value value,
                    ArrayRef<std::pair<StringRef, Value>> accs) {
-  for (auto [name, v] : {std::pair<StringRef, Value>{"key", key},
-                         {"value", value}})
+  for (auto [name, v] :
+       {std::pair<StringRef, Value>{"key", key}, {"value", value}})
     if (failed(verifyAttentionOperand(op, name, v.getType())))
       return failure();
   for (auto [name, acc] : accs)
@@ -629,16 +625,16 @@ verifyGatheredRows(Operation *op, Value query, Value key, Value value,
   auto queryType = cast<ShapedType>(query.getType());
   auto keyType = cast<ShapedType>(key.getType());
   Type queryElt = queryType.getElementType();
-  for (auto [name, v] : {std::pair<StringRef, Value>{"key", key},
-                         {"value", value}}) {
+  for (auto [name, v] :
+       {std::pair<StringRef, Value>{"key", key}, {"value", value}}) {
     Type elt = cast<ShapedType>(v.getType()).getElementType();
     if (elt != queryElt)
       return op->emitOpError("'")
              << name << "' element type " << elt
              << " differs from 'query' element type " << queryElt;
   }
-  if (failed(verifyDimsMatch(op, "key", keyType, "query", queryType,
-                             {0, 2, 3})) ||
+  if (failed(
+          verifyDimsMatch(op, "key", keyType, "query", queryType, {0, 2, 3})) ||
       failed(verifyDimsMatch(op, "value", cast<ShapedType>(value.getType()),
                              "key", keyType, {0, 1, 2, 3})))
     return failure();
@@ -646,8 +642,8 @@ verifyGatheredRows(Operation *op, Value query, Value key, Value value,
     auto accType = cast<ShapedType>(acc.getType());
     if (failed(verifyAccumulatorType(op, name, accType.getElementType(),
                                      queryElt)) ||
-        failed(verifyDimsMatch(op, name, accType, "key", keyType,
-                               {0, 1, 2, 3})))
+        failed(
+            verifyDimsMatch(op, name, accType, "key", keyType, {0, 1, 2, 3})))
       return failure();
   }
   return success();

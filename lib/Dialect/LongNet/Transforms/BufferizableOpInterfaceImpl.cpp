@@ -3,8 +3,8 @@
 // Part of the longnet-mlir project.
 //
 // The destination-style longnet ops (branch_attention, attention,
-// branch_attention_backward, gathered_branch_attention, segment_all_gather) bufferize in place into the
-// buffers of their outs operands, like linalg ops.
+// branch_attention_backward, gathered_branch_attention, segment_all_gather)
+// bufferize in place into the buffers of their outs operands, like linalg ops.
 //
 //===----------------------------------------------------------------------===//
 

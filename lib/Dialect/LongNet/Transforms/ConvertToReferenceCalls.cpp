@@ -93,13 +93,13 @@ static Value createI64Buffer(OpBuilder &b, Location loc,
 template <typename OpTy>
 static SmallVector<Value> configArguments(OpBuilder &b, Location loc, OpTy op) {
   double scale = op.getScale() ? op.getScale()->convertToDouble() : 0.0;
-  return {createI64Buffer(b, loc, op.getSegmentLengths()),
-          createI64Buffer(b, loc, op.getDilationRates()),
-          arith::ConstantIntOp::create(b, loc, op.getCausal() ? 1 : 0, 64),
-          arith::ConstantFloatOp::create(b, loc, b.getF64Type(),
-                                         APFloat(scale)),
-          arith::ConstantIntOp::create(
-              b, loc, static_cast<int64_t>(op.getOffsetMode()), 64)};
+  return {
+      createI64Buffer(b, loc, op.getSegmentLengths()),
+      createI64Buffer(b, loc, op.getDilationRates()),
+      arith::ConstantIntOp::create(b, loc, op.getCausal() ? 1 : 0, 64),
+      arith::ConstantFloatOp::create(b, loc, b.getF64Type(), APFloat(scale)),
+      arith::ConstantIntOp::create(
+          b, loc, static_cast<int64_t>(op.getOffsetMode()), 64)};
 }
 
 /// The four sizes [B, N, H, D] of `query`.
@@ -181,13 +181,12 @@ static void convertBackward(RewriterBase &rewriter, func::FuncOp reference,
       dv};
   llvm::append_range(args, configArguments(rewriter, loc, op));
   func::CallOp::create(rewriter, loc, reference, args);
-  rewriter.replaceOp(op,
-                     {asTensor(rewriter, loc, dq, queryType.getShape(),
-                               op.getQueryGrad().getType()),
-                      asTensor(rewriter, loc, dk, queryType.getShape(),
-                               op.getKeyGrad().getType()),
-                      asTensor(rewriter, loc, dv, queryType.getShape(),
-                               op.getValueGrad().getType())});
+  rewriter.replaceOp(op, {asTensor(rewriter, loc, dq, queryType.getShape(),
+                                   op.getQueryGrad().getType()),
+                          asTensor(rewriter, loc, dk, queryType.getShape(),
+                                   op.getKeyGrad().getType()),
+                          asTensor(rewriter, loc, dv, queryType.getShape(),
+                                   op.getValueGrad().getType())});
 }
 
 namespace {

@@ -251,8 +251,8 @@ static FailureOr<int64_t> resolveSize(Operation *op, int64_t size,
   if (!ShapedType::isDynamic(size))
     return size;
   op->emitError() << "longnet-cost-report: " << dimName
-                 << " of the query is dynamic; give it with the option "
-                 << optionName << "=<value>";
+                  << " of the query is dynamic; give it with the option "
+                  << optionName << "=<value>";
   return failure();
 }
 

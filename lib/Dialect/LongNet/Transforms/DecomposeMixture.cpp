@@ -106,9 +106,9 @@ static void decomposeBackward(RewriterBase &rewriter,
   auto rowsType =
       RankedTensorType::get(queryType.getShape().take_front(3), accType);
 
-  Value delta = emitBackwardDelta(rewriter, loc, op.getOutputGrad(),
-                                  op.getOutput(), op.getLseGrad(), lseSizes,
-                                  accType);
+  Value delta =
+      emitBackwardDelta(rewriter, loc, op.getOutputGrad(), op.getOutput(),
+                        op.getLseGrad(), lseSizes, accType);
   Value lse = convertTensor(rewriter, loc, op.getLse(), rowsType);
   Value dq = createFilled(rewriter, loc, sizes, accType, 0.0);
   Value dk = createFilled(rewriter, loc, sizes, accType, 0.0);

@@ -121,8 +121,7 @@ struct LowerCollectivesPass
           isa<SegmentAllGatherOp>(op)
               ? lowerSegmentCollective(module, cast<SegmentAllGatherOp>(op),
                                        "longnet_segment_all_gather")
-              : lowerSegmentCollective(module,
-                                       cast<SegmentReduceScatterOp>(op),
+              : lowerSegmentCollective(module, cast<SegmentReduceScatterOp>(op),
                                        "longnet_segment_reduce_scatter");
       if (failed(lowered))
         return signalPassFailure();

@@ -10,8 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "longnet/Dialect/LongNet/IR/LongNetOps.h"
-#include "longnet/Dialect/LongNet/Transforms/Passes.h"
 #include "longnet/Dialect/LongNet/Transforms/KernelBuilder.h"
+#include "longnet/Dialect/LongNet/Transforms/Passes.h"
 #include "longnet/Dialect/LongNet/Transforms/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -243,8 +243,7 @@ struct ShardSequencePass
     return result;
   }
 
-  std::map<std::tuple<const void *, int64_t, int64_t, int64_t>, Value>
-      gathered;
+  std::map<std::tuple<const void *, int64_t, int64_t, int64_t>, Value> gathered;
 
   /// The backward on the chunk: local branches as branch ops; a spanning
   /// branch recomputes against the gathered sparsified K and V (the
@@ -326,8 +325,8 @@ struct ShardSequencePass
     ownShape[1] /= rate;
     Value init =
         tensor::EmptyOp::create(b, loc, ownShape, accType.getElementType());
-    Value own = SegmentReduceScatterOp::create(b, loc, TypeRange{init.getType()},
-                                               gathered, init, group)
+    Value own = SegmentReduceScatterOp::create(
+                    b, loc, TypeRange{init.getType()}, gathered, init, group)
                     .getResult(0);
     MLIRContext *ctx = b.getContext();
     auto identity = AffineMap::getMultiDimIdentityMap(4, ctx);
@@ -344,14 +343,14 @@ struct ShardSequencePass
                  Value head = linalg::IndexOp::create(nb, nloc, 2);
                  Value d = linalg::IndexOp::create(nb, nloc, 3);
                  Value r = kb.idx(rate);
-                 Value offset = emitHeadOffset(nb, nloc, mode, head,
-                                               kb.idx(numHeads), r);
+                 Value offset =
+                     emitHeadOffset(nb, nloc, mode, head, kb.idx(numHeads), r);
                  // Row o_h + t r is own row t; other rows get nothing.
                  Value shifted = kb.sub(kb.maxU(row, offset), offset);
                  Value t = kb.divU(shifted, r);
-                 Value onStride = arith::CmpIOp::create(
-                     nb, nloc, arith::CmpIPredicate::eq, kb.remU(shifted, r),
-                     kb.idx(0));
+                 Value onStride =
+                     arith::CmpIOp::create(nb, nloc, arith::CmpIPredicate::eq,
+                                           kb.remU(shifted, r), kb.idx(0));
                  Value selected = kb.andI(kb.ule(offset, row), onStride);
                  Value index = kb.select(selected, t, kb.idx(0));
                  Value x = tensor::ExtractOp::create(

@@ -438,7 +438,8 @@ struct TileAttentionPass
 
   LogicalResult lowerBackward(Operation *op) {
     if (op->getNumResults() != 0)
-      return op->emitOpError("must be bufferized before longnet-tile-attention");
+      return op->emitOpError(
+          "must be bufferized before longnet-tile-attention");
     BackwardProblem problem = *getBackwardProblem(op);
     Type computeType =
         cast<MemRefType>(problem.queryGrad.getType()).getElementType();
@@ -448,7 +449,9 @@ struct TileAttentionPass
     op->erase();
     return success();
   }
-  LogicalResult lower(BranchAttentionBackwardOp op) { return lowerBackward(op); }
+  LogicalResult lower(BranchAttentionBackwardOp op) {
+    return lowerBackward(op);
+  }
   LogicalResult lower(GatheredBranchAttentionBackwardOp op) {
     return lowerBackward(op);
   }
@@ -459,8 +462,7 @@ struct TileAttentionPass
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
       if (isa<BranchAttentionOp, AttentionOp, GatheredBranchAttentionOp,
-              BranchAttentionBackwardOp, GatheredBranchAttentionBackwardOp>(
-              op))
+              BranchAttentionBackwardOp, GatheredBranchAttentionBackwardOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {

@@ -35,9 +35,9 @@ class CPUBackwardTiles : public CPUTileEmitter, public BackwardTiles {
 public:
   CPUBackwardTiles(OpBuilder &b, Location loc, const BackwardProblem &p,
                    int64_t queryTile, int64_t keyTile, int64_t lanes)
-      : CPUTileEmitter(
-            b, loc, cast<MemRefType>(p.queryGrad.getType()).getElementType(),
-            lanes),
+      : CPUTileEmitter(b, loc,
+                       cast<MemRefType>(p.queryGrad.getType()).getElementType(),
+                       lanes),
         p(p), queryTile(queryTile), keyTile(keyTile) {
     elementType = cast<MemRefType>(p.query.getType()).getElementType();
   }
@@ -54,18 +54,23 @@ public:
   void softmaxGrad(Value qIndex, Value kStart, bool mask) override;
   void accumulateValueGrad() override {
     accumulateProduct(dvBuf, doBuf, numKPadded, paddedHeadDim, numQ,
-                      [&](Value i, Value j) { return load(pTBuf, {j, i}); });
+                      [&](Value i, Value j) {
+                        return load(pTBuf, {j, i});
+                      });
   }
   void accumulateKeyGrad() override {
     accumulateProduct(dkBuf, qBuf, numKPadded, paddedHeadDim, numQ,
-                      [&](Value i, Value j) { return load(dsTBuf, {j, i}); });
+                      [&](Value i, Value j) {
+                        return load(dsTBuf, {j, i});
+                      });
   }
   void accumulateQueryGrad() override {
     accumulateProduct(dqBuf, kBuf, numQPadded, paddedHeadDim, numK,
-                      [&](Value j, Value i) { return load(dsTBuf, {j, i}); });
+                      [&](Value j, Value i) {
+                        return load(dsTBuf, {j, i});
+                      });
   }
-  void storeKeyTile(const SegmentRows &rows, Value kStart,
-                    Value numK) override;
+  void storeKeyTile(const SegmentRows &rows, Value kStart, Value numK) override;
   void storeQueryTile(const SegmentRows &rows, Value qStart,
                       Value numQ) override;
 
@@ -107,8 +112,7 @@ void CPUBackwardTiles::setUp(Value headDimValue) {
   headDim = headDimValue;
   paddedHeadDim = roundUp(headDim, 2 * lanes);
   int64_t staticD = cast<MemRefType>(p.query.getType()).getDimSize(3);
-  rowsInBounds =
-      !ShapedType::isDynamic(staticD) && staticD % (2 * lanes) == 0;
+  rowsInBounds = !ShapedType::isDynamic(staticD) && staticD % (2 * lanes) == 0;
   if (p.scale) {
     scale = fconst(*p.scale);
   } else {
@@ -192,8 +196,8 @@ void CPUBackwardTiles::writeRow(Value buffer, Value j, Value dest,
   Value padding = fconst(0.0);
   forLoop(idx(0), paddedHeadDim, idx(lanes), {}, [&](Value d, ValueRange) {
     SmallVector<Value> index = {rows.batch, row, rows.head, d};
-    Value v = vector::LoadOp::create(b, loc, vectorType, buffer,
-                                     ValueRange{j, d});
+    Value v =
+        vector::LoadOp::create(b, loc, vectorType, buffer, ValueRange{j, d});
     if (accumulate)
       v = fadd(vector::TransferReadOp::create(b, loc, vectorType, dest, index,
                                               padding,
@@ -276,8 +280,8 @@ void CPUBackwardTiles::softmaxGrad(Value qIndex, Value kStart, bool mask) {
         Value first =
             vector::BroadcastOp::create(b, loc, indexVec, add(qIndex, i));
         Value queries = add(first, steps);
-        Value visible = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ule, key, queries);
+        Value visible = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                              key, queries);
         s = arith::SelectOp::create(b, loc, visible, s, negInfVec);
       }
       Value lse = vector::LoadOp::create(b, loc, vectorType, lseBuf, i);
@@ -339,12 +343,11 @@ void mlir::longnet::emitCPUBackward(OpBuilder &b, Location loc,
   ValueRange ivs = parallel.getInductionVars();
   SegmentRows rows =
       p.queryBase
-          ? emitGatheredRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads,
-                             seqLen, rate,
-                             memref::DimOp::create(b, loc, p.key, 1),
+          ? emitGatheredRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads, seqLen,
+                             rate, memref::DimOp::create(b, loc, p.key, 1),
                              p.queryBase)
-          : emitSegmentRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads,
-                            ivs[2], segLen, seqLen, rate);
+          : emitSegmentRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads, ivs[2],
+                            segLen, seqLen, rate);
   BackwardProgram program(kb, tiles, p.causal, queryTile, keyTile);
   program.emitSegment(rows, BackwardProgram::Order::QueryOuter,
                       BackwardProgram::Gradients{});

@@ -85,21 +85,21 @@ void BackwardProgram::emitSegment(const SegmentRows &rows, Order order,
   Value zero = kb.idx(0);
   kb.ifThen(kb.andI(kb.ult(zero, rows.numSel), kb.ult(zero, rows.numKeys)),
             [&] {
-    tiles.begin();
-    if (order == Order::QueryOuter)
-      kb.forLoop(zero, rows.numSel, kb.idx(queryTile), {},
-                 [&](Value qStart, ValueRange) {
-                   emitQueryTile(rows, qStart, gradients);
-                   return SmallVector<Value>();
-                 });
-    else
-      kb.forLoop(zero, rows.numKeys, kb.idx(keyTile), {},
-                 [&](Value kStart, ValueRange) {
-                   emitKeyTile(rows, kStart);
-                   return SmallVector<Value>();
-                 });
-    tiles.end();
-  });
+              tiles.begin();
+              if (order == Order::QueryOuter)
+                kb.forLoop(zero, rows.numSel, kb.idx(queryTile), {},
+                           [&](Value qStart, ValueRange) {
+                             emitQueryTile(rows, qStart, gradients);
+                             return SmallVector<Value>();
+                           });
+              else
+                kb.forLoop(zero, rows.numKeys, kb.idx(keyTile), {},
+                           [&](Value kStart, ValueRange) {
+                             emitKeyTile(rows, kStart);
+                             return SmallVector<Value>();
+                           });
+              tiles.end();
+            });
 }
 
 void BackwardProgram::emitQueryTile(const SegmentRows &rows, Value qStart,
@@ -107,9 +107,9 @@ void BackwardProgram::emitQueryTile(const SegmentRows &rows, Value qStart,
   Value numQ = kb.minU(kb.idx(queryTile), kb.sub(rows.numSel, qStart));
   tiles.loadQueryTile(rows, qStart, numQ);
   // Causal: key tiles past the tile's last query are fully masked.
-  Value keyEnd = causal ? kb.minU(rows.numKeys,
-                                  rows.queryIndex(kb, kb.add(qStart, numQ)))
-                        : rows.numKeys;
+  Value keyEnd =
+      causal ? kb.minU(rows.numKeys, rows.queryIndex(kb, kb.add(qStart, numQ)))
+             : rows.numKeys;
   kb.forLoop(kb.idx(0), keyEnd, kb.idx(keyTile), {},
              [&](Value kStart, ValueRange) {
                Value numK = kb.minU(kb.idx(keyTile), kb.sub(keyEnd, kStart));

@@ -143,8 +143,8 @@ public:
 
 private:
   /// One (query tile, key tile) pair: the steps in their order.
-  void emitPair(const SegmentRows &rows, Value qStart, Value kStart,
-                Value numK, Gradients gradients);
+  void emitPair(const SegmentRows &rows, Value qStart, Value kStart, Value numK,
+                Gradients gradients);
 
   KernelBuilder &kb;
   BackwardTiles &tiles;
