@@ -32,12 +32,19 @@ def LongNetConvertAttentionToNVGPU
 
     `longnet.branch_attention_backward` and
     `longnet.gathered_branch_attention_backward` become two launches of the
-    backward tile program (TileProgram.h) on the CUDA cores, any element
-    type, no atomics: dK/dV with one block per key tile and one thread per
-    key row (its K, V, dK, dV rows in local arrays), every query tile that
-    sees it staged in shared memory (Q, dO, lse, delta); then dQ with one
-    block per query tile and one thread per query row, key tiles staged.
-    Staged tiles hold 64, 32, 16 or 8 rows, the most that fit 40 KiB.
+    backward tile program (TileProgram.h), no atomics: dK/dV with one block
+    per tile of 64 keys, every query tile that sees it staged in shared
+    memory (Q, dO, lse, delta); then dQ with one block per tile of 64
+    queries, key tiles staged.
+
+    * f16/bf16 with D a multiple of 16 up to 128: tensor cores, four warps
+      of 16 owned rows, cp.async staging and `mma.sync` m16n8k16 with f32
+      accumulation for all five products (S^T = K Q^T and dP^T = V dO^T on
+      the key side, so P^T and dS^T feed dV and dK as A fragments); staged
+      tiles of 64, 32 or 16 rows (T * D <= 4096, 48 KiB of shared memory);
+    * otherwise the CUDA cores, one thread per owned row (its rows in local
+      arrays); staged tiles of 64, 32, 16 or 8 rows, the most that fit
+      40 KiB.
   }];
   let options = [
     Option<"keyTile", "key-tile", "int64_t", /*default=*/"0",

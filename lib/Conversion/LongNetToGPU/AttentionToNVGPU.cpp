@@ -8,17 +8,13 @@
 // load and store, so nothing is materialised.
 //
 // The tensor-core kernel (f16/bf16, D % 16 == 0) follows FlashAttention-2:
-// four warps of 16 query rows; mma.sync m16n8k16 fragments:
-//   A (16x16): lane (g = lane/4, t = lane%4) holds rows g, g+8 and columns
-//              2t, 2t+1, 2t+8, 2t+9, as vector<4x2xT>;
-//   B (16x8):  rows (k) 2t, 2t+1, 2t+8, 2t+9 of column g, as vector<2x2xT>;
-//   C (16x8):  rows g, g+8, columns 2t, 2t+1, as vector<2x2xf32>.
-// The C fragments of S for keys [16s, 16s+16) are exactly the A fragment of
-// P for the same keys, so P never leaves registers.
+// four warps of 16 query rows on mma.sync m16n8k16 fragments
+// (TensorCoreBuilder.h); P never leaves registers.
 //
 //===----------------------------------------------------------------------===//
 
 #include "BackwardToGPU.h"
+#include "TensorCoreBuilder.h"
 
 #include "longnet-runtime/CheckedMath.h"
 #include "longnet/Conversion/Passes.h"
@@ -47,23 +43,18 @@ using namespace mlir::longnet;
 
 namespace {
 
-constexpr int64_t kWarpSize = 32;
+constexpr int64_t kWarpSize = TensorCoreBuilder::kWarpSize;
+constexpr int64_t kWarps = TensorCoreBuilder::kWarps;
+constexpr int64_t kRowPad = TensorCoreBuilder::kRowPad;
 constexpr llvm::StringLiteral kMinBlocksPerSMAttrName =
     "longnet.min_blocks_per_sm";
-constexpr int64_t kWarps = 4;
 constexpr int64_t kTensorCoreQueryTile = 16 * kWarps;
 constexpr int64_t kScalarQueryTile = 128;
-/// Elements of one 16-byte cp.async chunk and one ldmatrix row.
-constexpr int64_t kChunk = 8;
 /// Static shared memory of one block (the limit without opting in to more).
 constexpr int64_t kMaxSharedBytes = 48 * 1024;
 /// Above this head dimension the register-resident O and Q fragments spill:
 /// such heads take the CUDA-core kernel.
 constexpr int64_t kMaxTensorCoreHeadDim = 160;
-/// Padding of each shared-memory row, in elements: rows of 16 bytes more
-/// than a multiple of 128 keep the eight rows of an ldmatrix in distinct
-/// banks.
-constexpr int64_t kRowPad = 8;
 
 /// Host-side sizes of a flash problem, and the block's place in it.
 struct Geometry {
@@ -81,22 +72,18 @@ struct BlockRows {
   Value keyRowBase, keyRate, numKeys, queryIndexBase;
 };
 
-class FlashKernelEmitter : public KernelBuilder {
+class FlashKernelEmitter : public TensorCoreBuilder {
 public:
   FlashKernelEmitter(OpBuilder &b, Location loc, const FlashProblem &p,
                      int64_t keyTileOption)
-      : KernelBuilder(b, loc), p(p) {
-    auto queryType = cast<MemRefType>(p.query.getType());
-    elementType = queryType.getElementType();
+      : TensorCoreBuilder(b, loc,
+                          cast<MemRefType>(p.query.getType()).getElementType(),
+                          cast<MemRefType>(p.query.getType()).getDimSize(3)),
+        p(p) {
     accType = cast<MemRefType>(p.out.getType()).getElementType();
-    headDim = queryType.getDimSize(3);
     useTensorCores =
-        (elementType.isF16() || elementType.isBF16()) &&
-        !ShapedType::isDynamic(headDim) && headDim % 16 == 0 &&
-        headDim <= kMaxTensorCoreHeadDim &&
-        queryType.getLayout().isIdentity() &&
-        cast<MemRefType>(p.key.getType()).getLayout().isIdentity() &&
-        cast<MemRefType>(p.value.getType()).getLayout().isIdentity();
+        supports(elementType, headDim, {p.query, p.key, p.value}) &&
+        headDim <= kMaxTensorCoreHeadDim;
     // A dynamic D is refused by emit(); no size is computed from it.
     keyTile = keyTileOption > 0                ? keyTileOption
               : ShapedType::isDynamic(headDim) ? 16
@@ -142,14 +129,11 @@ private:
   void emitTensorCoreBlock(const Geometry &geo, gpu::LaunchOp launch);
   SmallVector<Value> copyRows(Value source, Value rowBase, Value rate,
                               const BlockRows &rows, Value firstIndex,
-                              Value limit, int64_t numRows, Value smemRow0);
-  Value commitGroup(ValueRange tokens);
-  void waitGroups(Value group, int64_t pending);
-  Value ldmatrix(Value row, Value col, bool transpose);
-  Value rowsOf(Value fragment4, int64_t first);
-  Value mma(Value a, Value b, Value c);
-  Value packA(ArrayRef<Value> elements);
-  Value quadReduce(Value x, bool isMax);
+                              Value limit, int64_t numRows, Value smemRow0) {
+    return TensorCoreBuilder::copyRows(smem, source, rows.batch, rows.head,
+                                       rowBase, rate, firstIndex, limit,
+                                       numRows, smemRow0);
+  }
 
   // CUDA-core kernel.
   void emitScalarBlock(const Geometry &geo, gpu::LaunchOp launch);
@@ -164,12 +148,10 @@ private:
   MergeWeights emitMergeWeights(const BlockRows &rows, const RowResult &r);
 
   const FlashProblem &p;
-  Type elementType, accType;
-  int64_t headDim;
+  Type accType;
   int64_t keyTile;
   bool useTensorCores;
   Value smem; // tensor-core kernel: [4 * keyTile, D + pad] of elementType
-  Value lane, warp, groupRow, groupCol;
 };
 
 /// The softmax scale in `type` (1/sqrt(D) unless the op sets one).
@@ -276,140 +258,6 @@ LogicalResult FlashKernelEmitter::emit(Operation *op) {
 // Tensor-core kernel
 //===----------------------------------------------------------------------===//
 
-/// Rows rowBase + i * rate (i in [firstIndex, firstIndex + numRows)) of
-/// `source` into shared memory from row smemRow0.
-SmallVector<Value>
-FlashKernelEmitter::copyRows(Value source, Value rowBase, Value rate,
-                             const BlockRows &rows, Value firstIndex,
-                             Value limit, int64_t numRows, Value smemRow0) {
-  // numRows x D elements in 16-byte chunks; consecutive threads copy
-  // consecutive chunks of a row (coalesced). Rows at index >= limit are
-  // zero-filled without reading (src-size 0), from a valid address.
-  int64_t chunksPerRow = headDim / kChunk;
-  int64_t threads = kWarps * kWarpSize;
-  int64_t total = numRows * chunksPerRow;
-  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  SmallVector<Value> tokens;
-  auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-  for (int64_t first = 0; first < total; first += threads) {
-    Value chunk = add(tid, idx(first));
-    // A partial last round re-copies chunks of the first one: the same bytes
-    // to the same place, so every thread issues the same number of copies.
-    if (first + threads > total)
-      chunk = remU(chunk, idx(total));
-    Value r = divU(chunk, idx(chunksPerRow));
-    Value col = mul(remU(chunk, idx(chunksPerRow)), idx(kChunk));
-    Value selected = add(firstIndex, r);
-    Value valid = ult(selected, limit);
-    Value srcRow = add(rowBase, mul(select(valid, selected, idx(0)), rate));
-    Value elements = select(valid, idx(kChunk), idx(0));
-    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-        b, loc, tokenType, smem, ValueRange{add(smemRow0, r), col}, source,
-        ValueRange{rows.batch, srcRow, rows.head, col}, b.getIndexAttr(kChunk),
-        elements, /*bypassL1=*/b.getUnitAttr()));
-  }
-  return tokens;
-}
-
-Value FlashKernelEmitter::commitGroup(ValueRange tokens) {
-  auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-  return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
-}
-
-/// Waits until at most `pending` of the most recent groups are in flight.
-void FlashKernelEmitter::waitGroups(Value group, int64_t pending) {
-  nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(pending));
-}
-
-Value FlashKernelEmitter::ldmatrix(Value row, Value col, bool transpose) {
-  auto type = VectorType::get({4, 2}, elementType);
-  return nvgpu::LdMatrixOp::create(b, loc, type, smem, ValueRange{row, col},
-                                   b.getBoolAttr(transpose),
-                                   b.getI32IntegerAttr(4));
-}
-
-/// Rows [first, first + 2) of a vector<4x2xT> as a vector<2x2xT>.
-Value FlashKernelEmitter::rowsOf(Value fragment4, int64_t first) {
-  Value result =
-      ub::PoisonOp::create(b, loc, VectorType::get({2, 2}, elementType));
-  for (int64_t i = 0; i < 2; ++i) {
-    Value row = vector::ExtractOp::create(b, loc, fragment4,
-                                          ArrayRef<int64_t>{first + i});
-    result =
-        vector::InsertOp::create(b, loc, row, result, ArrayRef<int64_t>{i});
-  }
-  return result;
-}
-
-/// C += A.B on tensor cores, m16n8k16 with f32 accumulation.
-Value FlashKernelEmitter::mma(Value a, Value bFrag, Value c) {
-  if (elementType.isF16())
-    return nvgpu::MmaSyncOp::create(b, loc, a, bFrag, c,
-                                    ArrayRef<int64_t>{16, 8, 16});
-  // bf16: nvvm.mma.sync on the fragments packed as i32 registers.
-  auto i32x1 = VectorType::get({1}, b.getI32Type());
-  auto packRows = [&](Value fragment, int64_t rows) {
-    SmallVector<Value> registers;
-    for (int64_t i = 0; i < rows; ++i) {
-      Value pair =
-          vector::ExtractOp::create(b, loc, fragment, ArrayRef<int64_t>{i});
-      Value word = vector::BitCastOp::create(b, loc, i32x1, pair);
-      registers.push_back(
-          vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0}));
-    }
-    return registers;
-  };
-  SmallVector<Value> aRegs = packRows(a, 4), bRegs = packRows(bFrag, 2);
-  SmallVector<Value> cRegs;
-  for (int64_t i = 0; i < 2; ++i)
-    for (int64_t j = 0; j < 2; ++j)
-      cRegs.push_back(
-          vector::ExtractOp::create(b, loc, c, ArrayRef<int64_t>{i, j}));
-  Type f32Type = b.getF32Type();
-  auto resultType = LLVM::LLVMStructType::getLiteral(
-      b.getContext(), {f32Type, f32Type, f32Type, f32Type});
-  auto bf16 = NVVM::MMATypes::bf16;
-  Value d = NVVM::MmaOp::create(
-      b, loc, resultType, aRegs, bRegs, cRegs,
-      /*shape=*/ArrayRef<int64_t>{16, 8, 16},
-      /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
-      /*multiplicandPtxTypes=*/std::array<NVVM::MMATypes, 2>{bf16, bf16},
-      /*multiplicandLayouts=*/
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  Value result = ub::PoisonOp::create(b, loc, c.getType());
-  for (int64_t i = 0; i < 4; ++i) {
-    Value element =
-        LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{i});
-    result = vector::InsertOp::create(b, loc, element, result,
-                                      ArrayRef<int64_t>{i / 2, i % 2});
-  }
-  return result;
-}
-
-/// The A fragment vector<4x2xT> from 8 f32 values in fragment order.
-Value FlashKernelEmitter::packA(ArrayRef<Value> elements) {
-  Value result =
-      ub::PoisonOp::create(b, loc, VectorType::get({4, 2}, elementType));
-  for (int64_t i = 0; i < 8; ++i) {
-    Value e = arith::TruncFOp::create(b, loc, elementType, elements[i]);
-    result = vector::InsertOp::create(b, loc, e, result,
-                                      ArrayRef<int64_t>{i / 2, i % 2});
-  }
-  return result;
-}
-
-/// Max or sum over the four lanes of a quad (the threads sharing a row).
-Value FlashKernelEmitter::quadReduce(Value x, bool isMax) {
-  for (int32_t offset : {1, 2}) {
-    Value other = gpu::ShuffleOp::create(b, loc, x, offset, kWarpSize,
-                                         gpu::ShuffleMode::XOR)
-                      .getShuffleResult();
-    x = isMax ? fmax(x, other) : fadd(x, other);
-  }
-  return x;
-}
-
 void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
                                              gpu::LaunchOp launch) {
   smem = launch.getWorkgroupAttributions().front();
@@ -422,14 +270,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
   int64_t numNBlocks = keyTile / 8;
 
   ifThen(ult(qStart, rows.numSel), [&] {
-    warp = divU(tid, idx(kWarpSize));
-    lane = remU(tid, idx(kWarpSize));
-    groupRow = divU(lane, idx(4));              // g
-    groupCol = mul(remU(lane, idx(4)), idx(2)); // 2t
-    Value laneRow = remU(lane, idx(8));
-    Value laneMatrix = divU(lane, idx(8)); // which 8x8 matrix this lane feeds
-    Value matrixLow = remU(laneMatrix, idx(2));
-    Value matrixHigh = divU(laneMatrix, idx(2));
+    setUpLanes(tid);
 
     // Q: staged once through shared memory into A fragments in registers.
     waitGroups(
@@ -442,10 +283,9 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     gpu::BarrierOp::create(b, loc)->setAttr(
         kMinBlocksPerSMAttrName, b.getI32IntegerAttr(minBlocksPerSM()));
     SmallVector<Value> qFrag;
-    Value qRow = add(mul(warp, idx(16)), add(laneRow, mul(matrixLow, idx(8))));
+    Value qRow0 = mul(warp, idx(16));
     for (int64_t kk = 0; kk < numKSteps; ++kk)
-      qFrag.push_back(
-          ldmatrix(qRow, add(idx(kk * 16), mul(matrixHigh, idx(8))), false));
+      qFrag.push_back(loadA(smem, qRow0, idx(kk * 16)));
     gpu::BarrierOp::create(b, loc);
 
     Value keyEnd =
@@ -476,10 +316,9 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     // (log2 units) and this thread's partial sum.
     Type f32Type = b.getF32Type();
     auto cType = VectorType::get({2, 2}, f32Type);
-    Value zeroC = arith::ConstantOp::create(
-        b, loc, cType, DenseElementsAttr::get(cType, b.getF32FloatAttr(0.0)));
+    Value zero = zeroC();
     Value negInf = f32(-std::numeric_limits<double>::infinity());
-    SmallVector<Value> inits(numDBlocks, zeroC);
+    SmallVector<Value> inits(numDBlocks, zero);
     inits.append({negInf, negInf, f32(0.0), f32(0.0)});
     Value scaleLog2 = fmul(scaleValue(b.getF32Type()), f32(M_LOG2E));
     Value warpQuery0 = add(qStart, add(mul(warp, idx(16)), groupRow));
@@ -493,15 +332,13 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
 
           // S = Q K^T for this warp's 16 rows and the tile's keys.
           Value kRow0 = stageRow(tile, 0);
-          SmallVector<Value> s(numNBlocks, zeroC);
+          SmallVector<Value> s(numNBlocks, zero);
           for (int64_t nb = 0; nb < numNBlocks; nb += 2) {
-            Value row = add(
-                kRow0, add(idx(nb * 8), add(laneRow, mul(matrixHigh, idx(8)))));
+            Value row = add(kRow0, idx(nb * 8));
             for (int64_t kk = 0; kk < numKSteps; ++kk) {
-              Value frag = ldmatrix(
-                  row, add(idx(kk * 16), mul(matrixLow, idx(8))), false);
-              s[nb] = mma(qFrag[kk], rowsOf(frag, 0), s[nb]);
-              s[nb + 1] = mma(qFrag[kk], rowsOf(frag, 2), s[nb + 1]);
+              auto [b0, b1] = loadRowsAsB(smem, row, idx(kk * 16));
+              s[nb] = mma(qFrag[kk], b0, s[nb]);
+              s[nb + 1] = mma(qFrag[kk], b1, s[nb + 1]);
             }
           }
 
@@ -562,17 +399,15 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
             auto pr = [&](int64_t half, int64_t nb, int64_t c) {
               return probs[half][nb * 2 + c];
             };
-            Value pA = packA({pr(0, 2 * ks, 0), pr(0, 2 * ks, 1),
-                              pr(1, 2 * ks, 0), pr(1, 2 * ks, 1),
-                              pr(0, 2 * ks + 1, 0), pr(0, 2 * ks + 1, 1),
-                              pr(1, 2 * ks + 1, 0), pr(1, 2 * ks + 1, 1)});
-            Value row = add(
-                vRow0, add(idx(ks * 16), add(laneRow, mul(matrixLow, idx(8)))));
+            Value pA =
+                packColumns(ks, [&](int64_t nb, int64_t half, int64_t c) {
+                  return pr(half, nb, c);
+                });
+            Value row = add(vRow0, idx(ks * 16));
             for (int64_t db = 0; db < numDBlocks; db += 2) {
-              Value frag = ldmatrix(
-                  row, add(idx(db * 8), mul(matrixHigh, idx(8))), true);
-              o[db] = mma(pA, rowsOf(frag, 0), o[db]);
-              o[db + 1] = mma(pA, rowsOf(frag, 2), o[db + 1]);
+              auto [b0, b1] = loadColumnsAsB(smem, row, idx(db * 8));
+              o[db] = mma(pA, b0, o[db]);
+              o[db + 1] = mma(pA, b1, o[db + 1]);
             }
           }
           // Every warp is done with this stage before it is refilled.
