@@ -27,6 +27,9 @@
 // RUN: longnet-exec %t.so --entry=f16_w_mod_r_causal_d32 --seed=12 --check | FileCheck %s --check-prefix=F16-W-MOD-R-CAUSAL-D32
 // RUN: longnet-exec %t.so --entry=bf16_staged_32_causal_d80 --seed=13 --check | FileCheck %s --check-prefix=BF16-STAGED-32-CAUSAL-D80
 // RUN: longnet-exec %t.so --entry=f16_cuda_cores_d144 --seed=14 --check | FileCheck %s --check-prefix=F16-CUDA-CORES-D144
+// RUN: longnet-exec %t.so --entry=f16_three_branches_grouped_d16 --seed=15 --check | FileCheck %s --check-prefix=F16-THREE-BRANCHES-GROUPED-D16
+// RUN: longnet-exec %t.so --entry=bf16_three_branches_causal_dlse_d64 --seed=16 --check | FileCheck %s --check-prefix=BF16-THREE-BRANCHES-CAUSAL-DLSE-D64
+
 
 // F32-TWO-BRANCHES-PARTIAL: check result 0: {{.*}}: ok
 // F32-TWO-BRANCHES-PARTIAL: check result 1: {{.*}}: ok
@@ -180,4 +183,26 @@ func.func @f16_cuda_cores_d144(%q: tensor<1x48x1x144xf16>, %k: tensor<1x48x1x144
   %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do {segment_lengths = array<i64: 48>, dilation_rates = array<i64: 1>, causal}
       : (tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>, tensor<1x48x1xf32>, tensor<1x48x1x144xf16>) -> (tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>)
   return %dq, %dk, %dv : tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>, tensor<1x48x1x144xf16>
+}
+
+// F16-THREE-BRANCHES-GROUPED-D16: check result 0: {{.*}}: ok
+// F16-THREE-BRANCHES-GROUPED-D16: check result 1: {{.*}}: ok
+// F16-THREE-BRANCHES-GROUPED-D16: check result 2: {{.*}}: ok
+func.func @f16_three_branches_grouped_d16(%q: tensor<2x160x2x16xf16>, %k: tensor<2x160x2x16xf16>, %v: tensor<2x160x2x16xf16>, %do: tensor<2x160x2x16xf16>) -> (tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>) {
+  %o, %lse = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 32, 64, 128>, dilation_rates = array<i64: 2, 4, 8>, offset_mode = #longnet.offset_mode<grouped>}
+      : (tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>) -> (tensor<2x160x2x16xf16>, tensor<2x160x2xf32>)
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do {segment_lengths = array<i64: 32, 64, 128>, dilation_rates = array<i64: 2, 4, 8>, offset_mode = #longnet.offset_mode<grouped>}
+      : (tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2xf32>, tensor<2x160x2x16xf16>) -> (tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>)
+  return %dq, %dk, %dv : tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>, tensor<2x160x2x16xf16>
+}
+
+// BF16-THREE-BRANCHES-CAUSAL-DLSE-D64: check result 0: {{.*}}: ok
+// BF16-THREE-BRANCHES-CAUSAL-DLSE-D64: check result 1: {{.*}}: ok
+// BF16-THREE-BRANCHES-CAUSAL-DLSE-D64: check result 2: {{.*}}: ok
+func.func @bf16_three_branches_causal_dlse_d64(%q: tensor<1x256x4x64xbf16>, %k: tensor<1x256x4x64xbf16>, %v: tensor<1x256x4x64xbf16>, %do: tensor<1x256x4x64xbf16>, %dlse: tensor<1x256x4xf32>) -> (tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>) {
+  %o, %lse = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 64, 128, 256>, dilation_rates = array<i64: 1, 2, 4>, causal}
+      : (tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>) -> (tensor<1x256x4x64xbf16>, tensor<1x256x4xf32>)
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do, %dlse {segment_lengths = array<i64: 64, 128, 256>, dilation_rates = array<i64: 1, 2, 4>, causal}
+      : (tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4xf32>, tensor<1x256x4x64xbf16>, tensor<1x256x4xf32>) -> (tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>)
+  return %dq, %dk, %dv : tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>
 }
