@@ -63,14 +63,6 @@ struct Geometry {
   Value numGatheredKeys; // gathered branch: rows of K and V
 };
 
-/// The rows one thread block works on.
-struct BlockRows {
-  Value batch, head, rowBase, numSel;
-  // Key j is row keyRowBase + j * keyRate of K and V (the query's rows for a
-  // branch; the gathered rows of a gathered branch); query i has index
-  // queryIndexBase + i among the keys (causal masking; null: i).
-  Value keyRowBase, keyRate, numKeys, queryIndexBase;
-};
 
 class FlashKernelEmitter : public TensorCoreBuilder {
 public:
@@ -118,17 +110,13 @@ private:
   }
 
   Geometry emitGeometry();
-  BlockRows emitBlockRows(const Geometry &geo, Value blockId, Value &queryTile);
+  SegmentRows emitBlockRows(const Geometry &geo, Value blockId, Value &queryTile);
   Value scaleValue(Type type);
-  /// A query's index among the keys.
-  Value inKeySpace(const BlockRows &rows, Value query) {
-    return rows.queryIndexBase ? add(rows.queryIndexBase, query) : query;
-  }
 
   // Tensor-core kernel.
   void emitTensorCoreBlock(const Geometry &geo, gpu::LaunchOp launch);
   SmallVector<Value> copyRows(Value source, Value rowBase, Value rate,
-                              const BlockRows &rows, Value firstIndex,
+                              const SegmentRows &rows, Value firstIndex,
                               Value limit, int64_t numRows, Value smemRow0) {
     return TensorCoreBuilder::copyRows(smem, source, rows.batch, rows.head,
                                        rowBase, rate, firstIndex, limit,
@@ -145,7 +133,7 @@ private:
   };
   // The row's merge weights, `fresh` times the row's 1 / sum; `keep` is
   // null when nothing is merged.
-  MergeWeights emitMergeWeights(const BlockRows &rows, const RowResult &r);
+  MergeWeights emitMergeWeights(const SegmentRows &rows, const RowResult &r);
 
   const FlashProblem &p;
   Type accType;
@@ -173,34 +161,23 @@ Geometry FlashKernelEmitter::emitGeometry() {
   return geo;
 }
 
-/// Decodes the linear block id into (query tile, segment, batch x head).
-BlockRows FlashKernelEmitter::emitBlockRows(const Geometry &geo, Value blockId,
-                                            Value &queryTile) {
+/// Decodes the linear block id into (query tile, segment, batch x head) and
+/// the segment's rows (TileProgram.h).
+SegmentRows FlashKernelEmitter::emitBlockRows(const Geometry &geo,
+                                              Value blockId,
+                                              Value &queryTile) {
   queryTile = remU(blockId, geo.numQueryTiles);
   Value rest = divU(blockId, geo.numQueryTiles);
   Value segment = remU(rest, geo.numSegments);
   Value batchHead = divU(rest, geo.numSegments);
-  BlockRows rows;
-  rows.batch = divU(batchHead, geo.numHeads);
-  rows.head = remU(batchHead, geo.numHeads);
-  Value offset =
-      emitHeadOffset(b, loc, p.offsetMode, rows.head, geo.numHeads, geo.rate);
-  Value segStart = mul(segment, geo.segLen);
-  Value segSize = minU(geo.segLen, sub(geo.seqLen, segStart));
-  Value span = sub(maxU(segSize, offset), offset);
-  rows.numSel = ceilDiv(span, geo.rate);
-  rows.rowBase = add(segStart, offset);
-  if (p.queryBase) {
-    rows.keyRowBase = idx(0);
-    rows.keyRate = idx(1);
-    rows.numKeys = geo.numGatheredKeys;
-    rows.queryIndexBase = p.queryBase;
-  } else {
-    rows.keyRowBase = rows.rowBase;
-    rows.keyRate = geo.rate;
-    rows.numKeys = rows.numSel;
-  }
-  return rows;
+  Value batch = divU(batchHead, geo.numHeads);
+  Value head = remU(batchHead, geo.numHeads);
+  if (p.queryBase)
+    return emitGatheredRows(*this, p.offsetMode, batch, head, geo.numHeads,
+                            geo.seqLen, geo.rate, geo.numGatheredKeys,
+                            p.queryBase);
+  return mlir::longnet::emitSegmentRows(*this, p.offsetMode, batch, head, geo.numHeads,
+                         segment, geo.segLen, geo.seqLen, geo.rate);
 }
 
 LogicalResult FlashKernelEmitter::emit(Operation *op) {
@@ -264,7 +241,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value tid = launch.getThreadIds().x;
   Value queryTile;
-  BlockRows rows = emitBlockRows(geo, blockIds.x, queryTile);
+  SegmentRows rows = emitBlockRows(geo, blockIds.x, queryTile);
   Value qStart = mul(queryTile, idx(kTensorCoreQueryTile));
   int64_t numDBlocks = headDim / 8, numKSteps = headDim / 16;
   int64_t numNBlocks = keyTile / 8;
@@ -289,10 +266,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
     gpu::BarrierOp::create(b, loc);
 
     Value keyEnd =
-        p.causal
-            ? minU(rows.numKeys,
-                   inKeySpace(rows, add(qStart, idx(kTensorCoreQueryTile))))
-            : rows.numKeys;
+        rows.keyEnd(*this, p.causal, add(qStart, idx(kTensorCoreQueryTile)));
     Value numKeyTiles = ceilDiv(keyEnd, idx(keyTile));
     auto stageRow = [&](Value tile, int64_t which) { // which: 0 K, 1 V
       Value stage = remU(tile, idx(2));
@@ -356,7 +330,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
                 Value key = add(keyBase, idx(nb * 8 + c));
                 Value visible = ult(key, rows.numKeys);
                 if (p.causal)
-                  visible = andI(visible, ule(key, inKeySpace(rows, query)));
+                  visible = andI(visible, ule(key, rows.queryIndex(*this, query)));
                 Value score = vector::ExtractOp::create(
                     b, loc, s[nb], ArrayRef<int64_t>{half, c});
                 Value v = select(visible, fmul(score, scaleLog2), negInf);
@@ -462,7 +436,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
 }
 
 FlashKernelEmitter::MergeWeights
-FlashKernelEmitter::emitMergeWeights(const BlockRows &rows,
+FlashKernelEmitter::emitMergeWeights(const SegmentRows &rows,
                                      const RowResult &r) {
   MergeWeights w;
   Value branchLse = extTo(accType, r.branchLse);
@@ -495,7 +469,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value tid = launch.getThreadIds().x;
   Value queryTile;
-  BlockRows rows = emitBlockRows(geo, blockIds.x, queryTile);
+  SegmentRows rows = emitBlockRows(geo, blockIds.x, queryTile);
   Value query = add(mul(queryTile, idx(kScalarQueryTile)), tid);
   Value zero = idx(0), one = idx(1), dim = idx(headDim);
   ifThen(ult(query, rows.numSel), [&] {
@@ -513,9 +487,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
       return SmallVector<Value>();
     });
     // Clamped like the tensor-core kernel: query_base is a runtime value.
-    Value keyEnd = p.causal
-                       ? minU(rows.numKeys, add(inKeySpace(rows, query), one))
-                       : rows.numKeys;
+    Value keyEnd = rows.keyEnd(*this, p.causal, add(query, one));
     Value negInf = fconst(accType, -std::numeric_limits<double>::infinity());
     SmallVector<Value> ml = forLoop(
         zero, keyEnd, one, ValueRange{negInf, zeroAcc},

@@ -12,21 +12,22 @@
 // CHECK: %[[R:.*]] = arith.constant 4 : index
 // The single "segment" is the local chunk: its length is the query's rows.
 // CHECK: %[[SEG_ROWS:.*]] = arith.minui %[[N]], %[[N]] : index
+// Queries o_h + i * r for i < l / r; keys: the M gathered rows, from 0 with
+// stride 1.
 // CHECK: scf.parallel (%[[BI:.*]], %[[HI:.*]], %[[SI:.*]], %[[TI:.*]]) =
-// CHECK-NEXT: %[[OFF:.*]] = arith.remui %[[HI]], %[[R]] : index
-// CHECK-NEXT: %[[SEG_START:.*]] = arith.muli %[[SI]], %[[N]] : index
-// CHECK: %[[ROW_BASE:.*]] = arith.addi %[[SEG_START]], %[[OFF]] : index
-// CHECK: %[[Q_START:.*]] = arith.muli %[[TI]], %{{.*}} : index
-// CHECK: scf.if
-// CHECK: %[[NUM_Q:.*]] = arith.minui %{{.*}}, %{{.*}} : index
-// Keys: the gathered rows, from 0 with stride 1; the causal key end is
-// min(M, query_base + qStart + numQ).
 // CHECK: %[[M:.*]] = memref.dim %[[K]], %{{.*}} : memref<1x16x4x16xf32>
+// CHECK-NEXT: %[[ROW_BASE:.*]] = arith.remui %[[HI]], %[[R]] : index
+// CHECK-NEXT: %[[NUM_SEL:.*]] = arith.divui %[[N]], %[[R]] : index
 // CHECK-NEXT: %[[KEY_ROW_BASE:.*]] = arith.constant 0 : index
 // CHECK-NEXT: %[[KEY_RATE:.*]] = arith.constant 1 : index
-// CHECK-NEXT: %[[FIRST_Q:.*]] = arith.addi %[[BASE]], %[[Q_START]] : index
-// CHECK-NEXT: %[[END_Q:.*]] = arith.addi %[[FIRST_Q]], %[[NUM_Q]] : index
-// CHECK-NEXT: %[[KEY_END:.*]] = arith.minui %[[M]], %[[END_Q]] : index
+// CHECK: %[[Q_START:.*]] = arith.muli %[[TI]], %{{.*}} : index
+// CHECK-NEXT: arith.cmpi ult, %[[Q_START]], %[[NUM_SEL]] : index
+// CHECK: scf.if
+// CHECK: %[[NUM_Q:.*]] = arith.minui %{{.*}}, %{{.*}} : index
+// The causal key end is min(M, query_base + (qStart + numQ)).
+// CHECK: %[[END_Q:.*]] = arith.addi %[[Q_START]], %[[NUM_Q]] : index
+// CHECK-NEXT: %[[BASE_END:.*]] = arith.addi %[[BASE]], %[[END_Q]] : index
+// CHECK-NEXT: %[[KEY_END:.*]] = arith.minui %[[M]], %[[BASE_END]] : index
 // Queries are staged from the dilated rows o_h + (qStart + i) * r.
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[NUM_Q]] step
 // CHECK-NEXT: %[[QI:.*]] = arith.addi %[[Q_START]], %[[I]] : index

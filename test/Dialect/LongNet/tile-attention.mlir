@@ -40,7 +40,8 @@
 // CHECK: scf.parallel (%[[BI:.*]], %[[HI:.*]], %[[SI:.*]], %[[TI:.*]]) = (%[[Z:.*]], %[[Z]], %[[Z]], %[[Z]]) to (%[[NB]], %[[NH]], %[[NSEG]], %[[NQT]])
 // CHECK-NEXT: %[[OFF:.*]] = arith.remui %[[HI]], %[[R]] : index
 // CHECK-NEXT: %[[SEG_START:.*]] = arith.muli %[[SI]], %[[W]] : index
-// CHECK: %[[NUM_SEL:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : index
+// CHECK: %[[SPAN:.*]] = arith.subi %{{.*}}, %[[OFF]] : index
+// CHECK-NEXT: %[[NUM_SEL:.*]] = arith.ceildivui %[[SPAN]], %[[R]] : index
 // CHECK-NEXT: %[[ROW_BASE:.*]] = arith.addi %[[SEG_START]], %[[OFF]] : index
 // CHECK: %[[Q_START:.*]] = arith.muli %[[TI]], %{{.*}} : index
 // CHECK: scf.if
@@ -200,7 +201,7 @@ func.func @branch_no_offset(%q: memref<1x64x2x16xf32>, %o: memref<1x64x2x16xf32>
 // numQ)) and the diagonal tile is masked per element (key <= query).
 // CHECK-LABEL: func @branch_causal
 // CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}, %[[TI:.*]]) =
-// CHECK: %[[NUM_SEL:.*]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : index
+// CHECK: %[[NUM_SEL:.*]] = arith.ceildivui %{{.*}}, %{{.*}} : index
 // CHECK: %[[Q_START:.*]] = arith.muli %[[TI]], %{{.*}} : index
 // CHECK: scf.if
 // CHECK: %[[NUM_Q:.*]] = arith.minui %{{.*}}, %{{.*}} : index

@@ -81,15 +81,12 @@ private:
   // Problem-wide values.
   Value headDim, numHeads, seqLen, segLen, rate, paddedHeadDim, scale;
   // Per query tile values.
-  Value batch, head, rowBase, qStart, numQ, keyEnd, numQPadded;
-  // Keys: row keyRowBase + j * keyRate is key j; queries: query i has index
-  // queryIndexBase + i in the key's index space (causal masking).
-  Value keyRowBase, keyRate, queryIndexBase;
+  // The rows of the segment (TileProgram.h), and the query tile's.
+  SegmentRows rows;
+  Value qStart, numQ, keyEnd, numQPadded;
   /// A query's index among the keys (the query index itself unless the keys
   /// are a gathered segment).
-  Value inKeySpace(Value query) {
-    return p.queryBase ? add(queryIndexBase, query) : query;
-  }
+  Value inKeySpace(Value query) { return rows.queryIndex(*this, query); }
   Value qTBuf, kBuf, vBuf, sTBuf, accBuf, mBuf, lBuf, alphaBuf;
   bool rowsInBounds = false;
 };
@@ -130,41 +127,29 @@ void FlashEmitter::emit() {
 }
 
 void FlashEmitter::emitQueryTile(ValueRange ivs) {
-  batch = ivs[0];
-  head = ivs[1];
+  Value batch = ivs[0], head = ivs[1];
   Value segment = ivs[2], queryTile = ivs[3];
 
-  // Rows of segment g selected for this head: g*w + o + i*r, i < numSel.
-  Value offset = emitHeadOffset(b, loc, p.offsetMode, head, numHeads, rate);
-  Value segStart = mul(segment, segLen);
-  Value segSize = minU(segLen, sub(seqLen, segStart));
-  Value hasRows =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, segSize, offset);
-  Value span = sub(arith::MaxUIOp::create(b, loc, segSize, offset), offset);
-  Value numSel =
-      arith::SelectOp::create(b, loc, hasRows, ceilDiv(span, rate), idx(0));
-  rowBase = add(segStart, offset);
+  // Rows of segment g selected for this head: g*w + o + i*r, i < numSel;
+  // a gathered problem's keys are the dense rows of `key`.
+  if (p.queryBase) {
+    Value numGathered = memref::DimOp::create(b, loc, p.key, 1);
+    rows = emitGatheredRows(*this, p.offsetMode, batch, head, numHeads, seqLen,
+                            rate, numGathered, p.queryBase);
+  } else {
+    rows = emitSegmentRows(*this, p.offsetMode, batch, head, numHeads, segment,
+                           segLen, seqLen, rate);
+  }
   qStart = mul(queryTile, idx(tiles.query));
-  Value active =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, qStart, numSel);
+  Value active = ult(qStart, rows.numSel);
   auto ifOp = scf::IfOp::create(b, loc, active, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
 
-  numQ = minU(idx(tiles.query), sub(numSel, qStart));
+  numQ = minU(idx(tiles.query), sub(rows.numSel, qStart));
   numQPadded = roundUp(numQ, std::lcm(2 * tiles.lanes, kRowBlock));
-  Value numKeys = numSel;
-  keyRowBase = rowBase;
-  keyRate = rate;
-  queryIndexBase = idx(0);
-  if (p.queryBase) { // gathered keys: dense rows of `key`
-    numKeys = memref::DimOp::create(b, loc, p.key, 1);
-    keyRowBase = idx(0);
-    keyRate = idx(1);
-    queryIndexBase = p.queryBase;
-  }
   // Causal: keys beyond the tile's last query are fully masked; skip them.
-  keyEnd = p.causal ? minU(numKeys, add(inKeySpace(qStart), numQ)) : numKeys;
+  keyEnd = rows.keyEnd(*this, p.causal, add(qStart, numQ));
 
   int64_t staticD = cast<MemRefType>(p.query.getType()).getDimSize(3);
   bool dynamicD = ShapedType::isDynamic(staticD);
@@ -191,9 +176,9 @@ void FlashEmitter::emitQueryTile(ValueRange ivs) {
   // Stage the scaled query tile transposed (fused gather: rows read in
   // place); it is reused by every key tile.
   forLoop(zero, numQ, one, {}, [&](Value i, ValueRange) {
-    Value row = add(rowBase, mul(add(qStart, i), rate));
+    Value row = rows.queryRow(*this, add(qStart, i));
     forLoop(zero, headDim, one, {}, [&](Value d, ValueRange) {
-      Value q = loadElement(p.query, {batch, row, head, d});
+      Value q = loadElement(p.query, {rows.batch, row, rows.head, d});
       memref::StoreOp::create(b, loc, fmul(q, scale), qTBuf, ValueRange{d, i});
       return SmallVector<Value>();
     });
@@ -229,7 +214,7 @@ void FlashEmitter::copyRow(Value source, Value row, Value buffer, Value j) {
   forLoop(idx(0), paddedHeadDim, idx(tiles.lanes), {},
           [&](Value d, ValueRange) {
             Value v = vector::TransferReadOp::create(
-                b, loc, loadType, source, ValueRange{batch, row, head, d},
+                b, loc, loadType, source, ValueRange{rows.batch, row, rows.head, d},
                 padding, ArrayRef<bool>{rowsInBounds});
             if (loadType != vectorType)
               v = arith::ExtFOp::create(b, loc, vectorType, v);
@@ -243,7 +228,7 @@ void FlashEmitter::emitKeyTile(Value keyStart) {
   Value numK = minU(idx(tiles.key), sub(keyEnd, keyStart));
   // Stage the K and V rows of the tile (fused gather), zero padded in D.
   forLoop(zero, numK, one, {}, [&](Value j, ValueRange) {
-    Value row = add(keyRowBase, mul(add(keyStart, j), keyRate));
+    Value row = rows.keyRow(*this, add(keyStart, j));
     copyRow(p.key, row, kBuf, j);
     copyRow(p.value, row, vBuf, j);
     return SmallVector<Value>();
@@ -364,12 +349,12 @@ void FlashEmitter::emitProbsTimesValues(Value numK) {
 void FlashEmitter::emitEpilogue() {
   Value zero = idx(0), one = idx(1);
   forLoop(zero, numQ, one, {}, [&](Value i, ValueRange) {
-    Value row = add(rowBase, mul(add(qStart, i), rate));
+    Value row = rows.queryRow(*this, add(qStart, i));
     Value m = memref::LoadOp::create(b, loc, mBuf, i);
     Value l = memref::LoadOp::create(b, loc, lBuf, i);
     Value branchLse = fadd(m, log(l));
     Value inv = arith::DivFOp::create(b, loc, fconst(1.0), l);
-    SmallVector<Value> lseIndex = {batch, row, head};
+    SmallVector<Value> lseIndex = {rows.batch, row, rows.head};
     Value keepWeight, newWeight, newLse;
     if (p.merge) {
       Value oldLse = memref::LoadOp::create(b, loc, p.lse, lseIndex);
@@ -382,7 +367,7 @@ void FlashEmitter::emitEpilogue() {
       newWeight = inv;
     }
     forLoop(zero, headDim, one, {}, [&](Value d, ValueRange) {
-      SmallVector<Value> outIndex = {batch, row, head, d};
+      SmallVector<Value> outIndex = {rows.batch, row, rows.head, d};
       Value acc = memref::LoadOp::create(b, loc, accBuf, ValueRange{i, d});
       Value result = fmul(acc, newWeight);
       if (keepWeight) {

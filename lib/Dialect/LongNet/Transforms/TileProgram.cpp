@@ -107,9 +107,7 @@ void BackwardProgram::emitQueryTile(const SegmentRows &rows, Value qStart,
   Value numQ = kb.minU(kb.idx(queryTile), kb.sub(rows.numSel, qStart));
   tiles.loadQueryTile(rows, qStart, numQ);
   // Causal: key tiles past the tile's last query are fully masked.
-  Value keyEnd =
-      causal ? kb.minU(rows.numKeys, rows.queryIndex(kb, kb.add(qStart, numQ)))
-             : rows.numKeys;
+  Value keyEnd = rows.keyEnd(kb, causal, kb.add(qStart, numQ));
   kb.forLoop(kb.idx(0), keyEnd, kb.idx(keyTile), {},
              [&](Value kStart, ValueRange) {
                Value numK = kb.minU(kb.idx(keyTile), kb.sub(keyEnd, kStart));

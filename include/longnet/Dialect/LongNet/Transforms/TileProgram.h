@@ -69,6 +69,11 @@ struct SegmentRows {
   Value queryIndex(KernelBuilder &kb, Value i) const {
     return queryIndexBase ? kb.add(queryIndexBase, i) : i;
   }
+  /// The end of the keys that queries before `queryEnd` see: every key, or
+  /// with `causal` those up to the last of them (the rest are masked).
+  Value keyEnd(KernelBuilder &kb, bool causal, Value queryEnd) const {
+    return causal ? kb.minU(numKeys, queryIndex(kb, queryEnd)) : numKeys;
+  }
 };
 
 /// Emits the SegmentRows of `segment` (SPEC "One branch"): offset o_h of
