@@ -2,8 +2,8 @@
 # Builds, on the development machine (LLVM 22 + the CUDA toolkit's ptxas),
 # the directory that is carried to a GPU machine which has the CUDA driver,
 # PyTorch and Triton but no LLVM: the runtime, longnet-exec, the GPU
-# correctness matrix (test/Integration/GPU/matrix-*.mlir) and the benchmark
-# models (benchmarks/gpu/gen_models.py) compiled for --chip, plus the scripts
+# correctness matrices (test/Integration/GPU/matrix-*.mlir and the gradient
+# matrix backward.mlir) and the benchmark models (benchmarks/gpu/gen_models.py) compiled for --chip, plus the scripts
 # that run there (run_gpu.sh, torch_peer.py).
 #
 # Usage: benchmarks/gpu/make_bundle.sh [OUT_DIR]      (default build/gpu-bundle)
@@ -54,7 +54,8 @@ done
 # 2. The correctness matrix: one .so per file, and matrix.txt with one line
 # "SO ENTRY SEED" per RUN line of the file.
 : > "$OUT/matrix.txt"
-for src in "$repo"/test/Integration/GPU/matrix-*.mlir; do
+for src in "$repo"/test/Integration/GPU/matrix-*.mlir \
+  "$repo"/test/Integration/GPU/backward.mlir; do
   base=$(basename "$src" .mlir)
   if "$compile" "$src" --chip="$CHIP" --host-cpu="$HOST_CPU" -o "$OUT/$base.so" > "$work/$base.log" 2>&1; then
     echo "compiled $base.so"
