@@ -3,8 +3,9 @@
 # the directory that is carried to a GPU machine which has the CUDA driver,
 # PyTorch and Triton but no LLVM: the runtime, longnet-exec, the GPU
 # correctness matrices (test/Integration/GPU/matrix-*.mlir and the gradient
-# matrix backward.mlir) and the benchmark models (benchmarks/gpu/gen_models.py) compiled for --chip, plus the scripts
-# that run there (run_gpu.sh, torch_peer.py).
+# matrix backward.mlir) and the benchmark models (benchmarks/gpu/gen_models.py)
+# compiled for --chip, plus the scripts that run there (run_gpu.sh,
+# torch_peer.py).
 #
 # Usage: benchmarks/gpu/make_bundle.sh [OUT_DIR]      (default build/gpu-bundle)
 # Environment: BUILD (default <repo>/build), CHIP (sm_90), HOST_CPU
