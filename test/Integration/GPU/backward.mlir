@@ -29,6 +29,7 @@
 // RUN: longnet-exec %t.so --entry=f16_cuda_cores_d144 --seed=14 --check | FileCheck %s --check-prefix=F16-CUDA-CORES-D144
 // RUN: longnet-exec %t.so --entry=f16_three_branches_grouped_d16 --seed=15 --check | FileCheck %s --check-prefix=F16-THREE-BRANCHES-GROUPED-D16
 // RUN: longnet-exec %t.so --entry=bf16_three_branches_causal_dlse_d64 --seed=16 --check | FileCheck %s --check-prefix=BF16-THREE-BRANCHES-CAUSAL-DLSE-D64
+// RUN: longnet-exec %t.so --entry=f16_uncovered_rows_d16 --seed=17 --check | FileCheck %s --check-prefix=F16-UNCOVERED-ROWS-D16
 
 
 // F32-TWO-BRANCHES-PARTIAL: check result 0: {{.*}}: ok
@@ -205,4 +206,15 @@ func.func @bf16_three_branches_causal_dlse_d64(%q: tensor<1x256x4x64xbf16>, %k: 
   %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do, %dlse {segment_lengths = array<i64: 64, 128, 256>, dilation_rates = array<i64: 1, 2, 4>, causal}
       : (tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4xf32>, tensor<1x256x4x64xbf16>, tensor<1x256x4xf32>) -> (tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>)
   return %dq, %dk, %dv : tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>, tensor<1x256x4x64xbf16>
+}
+
+// F16-UNCOVERED-ROWS-D16: check result 0: {{.*}}: ok
+// F16-UNCOVERED-ROWS-D16: check result 1: {{.*}}: ok
+// F16-UNCOVERED-ROWS-D16: check result 2: {{.*}}: ok
+func.func @f16_uncovered_rows_d16(%q: tensor<1x64x2x16xf16>, %k: tensor<1x64x2x16xf16>, %v: tensor<1x64x2x16xf16>, %do: tensor<1x64x2x16xf16>) -> (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>) {
+  %o, %lse = longnet.dilated_attention %q, %k, %v {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 8>}
+      : (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>) -> (tensor<1x64x2x16xf16>, tensor<1x64x2xf32>)
+  %dq, %dk, %dv = longnet.dilated_attention_backward %q, %k, %v, %o, %lse, %do {segment_lengths = array<i64: 16>, dilation_rates = array<i64: 8>}
+      : (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2xf32>, tensor<1x64x2x16xf16>) -> (tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>)
+  return %dq, %dk, %dv : tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>, tensor<1x64x2x16xf16>
 }

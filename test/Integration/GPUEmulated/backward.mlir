@@ -14,4 +14,4 @@
 // RUN:   %S/../GPU/backward.mlir | FileCheck %s
 
 // CHECK-NOT: FAILED
-// CHECK: emulated 15 entries in 21 runs: 0 failed
+// CHECK: emulated 16 entries in 22 runs: 0 failed
