@@ -43,9 +43,7 @@ using namespace mlir::longnet;
 
 namespace {
 
-constexpr int64_t kWarpSize = TensorCoreBuilder::kWarpSize;
 constexpr int64_t kWarps = TensorCoreBuilder::kWarps;
-constexpr int64_t kRowPad = TensorCoreBuilder::kRowPad;
 constexpr llvm::StringLiteral kMinBlocksPerSMAttrName =
     "longnet.min_blocks_per_sm";
 constexpr int64_t kTensorCoreQueryTile = 16 * kWarps;
