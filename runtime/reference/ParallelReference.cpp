@@ -32,8 +32,6 @@ using namespace longnet::reference;
 
 namespace {
 
-constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
 std::atomic<unsigned> abiThreadCount{0};
 
 unsigned resolveThreadCount(unsigned numThreads) {

@@ -340,7 +340,7 @@ void mlir::longnet::emitCPUBackward(OpBuilder &b, Location loc,
       ValueRange{batchSize, numHeads, numSegments}, ValueRange{one, one, one});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(parallel.getBody()->getTerminator());
-  ValueRange ivs = parallel.getInductionVars();
+  SmallVector<Value> ivs(parallel.getInductionVars());
   SegmentRows rows =
       p.queryBase
           ? emitGatheredRows(kb, p.offsetMode, ivs[0], ivs[1], numHeads, seqLen,
