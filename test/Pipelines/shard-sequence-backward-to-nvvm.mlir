@@ -1,8 +1,8 @@
 // The sharded training step for the GPU: forward and backward sharded over
 // 4 devices lower through longnet-lower-to-nvvm. The spanning branches'
 // gradients go back with reduce-scatters on device buffers (NCCL at run
-// time), and every kernel, the gathered backward's among them, passes
-// ptxas without spills. (The emulator runs no reduce-scatter: this is
+// time), and every kernel, the gathered backward's tensor-core kernels
+// among them, passes ptxas without spills. (The emulator runs no reduce-scatter: this is
 // checked statically only.)
 // REQUIRES: ptxas
 // RUN: rm -rf %t && mkdir -p %t
