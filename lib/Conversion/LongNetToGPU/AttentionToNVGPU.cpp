@@ -249,7 +249,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
 
     // Q: staged once through shared memory into A fragments in registers.
     waitGroups(
-        commitGroup(copyRows(p.query, rows.rowBase, geo.rate, rows, qStart,
+        commitGroup(copyRows(p.query, rows.rowBase, rows.rate, rows, qStart,
                              rows.numSel, kTensorCoreQueryTile, idx(0))),
         /*pending=*/0);
     // The occupancy this kernel is tiled for: ptxas left alone may cap the
@@ -368,12 +368,9 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
           }
           Value vRow0 = stageRow(tile, 1);
           for (int64_t ks = 0; ks < keyTile / 16; ++ks) {
-            auto pr = [&](int64_t half, int64_t nb, int64_t c) {
-              return probs[half][nb * 2 + c];
-            };
             Value pA =
                 packColumns(ks, [&](int64_t nb, int64_t half, int64_t c) {
-                  return pr(half, nb, c);
+                  return probs[half][nb * 2 + c];
                 });
             Value row = add(vRow0, idx(ks * 16));
             for (int64_t db = 0; db < numDBlocks; db += 2) {
@@ -401,7 +398,7 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
       RowResult r;
       Value query = add(warpQuery0, idx(8 * half));
       r.active = ult(query, rows.numSel);
-      r.row = add(rows.rowBase, mul(query, geo.rate));
+      r.row = rows.queryRow(*this, query);
       r.branchLse = fmul(fadd(mSafe, log2(l)), f32(M_LN2));
       r.invSum = fdiv(f32(1.0), l);
       MergeWeights w = emitMergeWeights(rows, r);
@@ -471,7 +468,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
   Value query = add(mul(queryTile, idx(kScalarQueryTile)), tid);
   Value zero = idx(0), one = idx(1), dim = idx(headDim);
   ifThen(ult(query, rows.numSel), [&] {
-    Value row = add(rows.rowBase, mul(query, geo.rate));
+    Value row = rows.queryRow(*this, query);
     auto bufferType = MemRefType::get({headDim}, accType);
     Value q = memref::AllocaOp::create(b, loc, bufferType);
     Value acc = memref::AllocaOp::create(b, loc, bufferType);
@@ -490,7 +487,7 @@ void FlashKernelEmitter::emitScalarBlock(const Geometry &geo,
     SmallVector<Value> ml = forLoop(
         zero, keyEnd, one, ValueRange{negInf, zeroAcc},
         [&](Value j, ValueRange state) {
-          Value keyRow = add(rows.keyRowBase, mul(j, rows.keyRate));
+          Value keyRow = rows.keyRow(*this, j);
           SmallVector<Value> dot = forLoop(
               zero, dim, one, ValueRange{zeroAcc}, [&](Value d, ValueRange s) {
                 Value k = memref::LoadOp::create(

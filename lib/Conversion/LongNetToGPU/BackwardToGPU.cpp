@@ -344,6 +344,17 @@ private:
   }
   SmallVector<Value> loadFragments(Value buffer, int64_t blocks);
   void storeFragments(ArrayRef<Value> fragments, Value buffer);
+  /// Rows [start, end) of source0 and source1 (queries or keys) into shared
+  /// rows smemRow0 and smemRow1 by cp.async, zero-filled past `end`; returns
+  /// the copies' tokens.
+  SmallVector<Value> copyRowPair(const SegmentRows &rows, Value start,
+                                 Value end, int64_t numRows, Value source0,
+                                 Value source1, int64_t smemRow0,
+                                 int64_t smemRow1, bool key);
+  /// The lse and delta of selected query `selected`: lse = +inf (P = 0 in
+  /// every pair) and delta = 0 when it is not below `end`.
+  std::pair<Value, Value> rowTerms(const SegmentRows &rows, Value selected,
+                                   Value end);
   /// The owned rows [start, start + count) of source0/1 into shared memory,
   /// zero gradients; the query side loads the rows' lse and delta too.
   void loadOwnRows(const SegmentRows &rows, Value start, Value count,
@@ -420,17 +431,10 @@ void TensorCoreBackwardTiles::loadOwnRows(const SegmentRows &rows, Value start,
                                           Value source1, bool key) {
   ownStart = start;
   ownEnd = add(start, count);
-  Value rowBase = key ? rows.keyRowBase : rows.rowBase;
-  Value rate = key ? rows.keyRate : rows.rate;
   gpu::BarrierOp::create(b, loc);
-  SmallVector<Value> tokens =
-      copyRows(smem, source0, rows.batch, rows.head, rowBase, rate, start,
-               ownEnd, kOwnedRows, idx(kOwn0));
-  SmallVector<Value> more =
-      copyRows(smem, source1, rows.batch, rows.head, rowBase, rate, start,
-               ownEnd, kOwnedRows, idx(kOwn1));
-  tokens.append(more.begin(), more.end());
-  waitGroups(commitGroup(tokens), /*pending=*/0);
+  waitGroups(commitGroup(copyRowPair(rows, start, ownEnd, kOwnedRows, source0,
+                                     source1, kOwn0, kOwn1, key)),
+             /*pending=*/0);
   gpu::BarrierOp::create(b, loc);
   Value zero = f32(0.0);
   for (int64_t i = 0; i < headDim / 2; ++i) {
@@ -439,17 +443,39 @@ void TensorCoreBackwardTiles::loadOwnRows(const SegmentRows &rows, Value start,
   }
   if (key)
     return;
-  // Invalid rows get lse = +inf: P = 0 in every pair.
-  for (int64_t half = 0; half < 2; ++half) {
-    Value selected = add(start, ownLocal(half));
-    Value valid = ult(selected, ownEnd);
-    Value row = rows.queryRow(*this, select(valid, selected, idx(0)));
-    SmallVector<Value> index = {rows.batch, row, rows.head};
-    ownLse[half] = select(valid, extTo(b.getF32Type(), load(p.lse, index)),
-                          f32(std::numeric_limits<double>::infinity()));
-    ownDelta[half] =
-        select(valid, extTo(b.getF32Type(), load(p.delta, index)), zero);
-  }
+  for (int64_t half = 0; half < 2; ++half)
+    std::tie(ownLse[half], ownDelta[half]) =
+        rowTerms(rows, add(start, ownLocal(half)), ownEnd);
+}
+
+SmallVector<Value> TensorCoreBackwardTiles::copyRowPair(
+    const SegmentRows &rows, Value start, Value end, int64_t numRows,
+    Value source0, Value source1, int64_t smemRow0, int64_t smemRow1,
+    bool key) {
+  Value rowBase = key ? rows.keyRowBase : rows.rowBase;
+  Value rate = key ? rows.keyRate : rows.rate;
+  SmallVector<Value> tokens =
+      copyRows(smem, source0, rows.batch, rows.head, rowBase, rate, start, end,
+               numRows, idx(smemRow0));
+  SmallVector<Value> more =
+      copyRows(smem, source1, rows.batch, rows.head, rowBase, rate, start, end,
+               numRows, idx(smemRow1));
+  tokens.append(more.begin(), more.end());
+  return tokens;
+}
+
+std::pair<Value, Value>
+TensorCoreBackwardTiles::rowTerms(const SegmentRows &rows, Value selected,
+                                  Value end) {
+  Value valid = ult(selected, end);
+  // Invalid rows read row 0 of the selection (in bounds).
+  Value row = rows.queryRow(*this, select(valid, selected, idx(0)));
+  SmallVector<Value> index = {rows.batch, row, rows.head};
+  Type f32Type = b.getF32Type();
+  Value lse = select(valid, extTo(f32Type, load(p.lse, index)),
+                     f32(std::numeric_limits<double>::infinity()));
+  Value delta = select(valid, extTo(f32Type, load(p.delta, index)), f32(0.0));
+  return {lse, delta};
 }
 
 void TensorCoreBackwardTiles::stageRows(const SegmentRows &rows, Value start,
@@ -457,29 +483,15 @@ void TensorCoreBackwardTiles::stageRows(const SegmentRows &rows, Value start,
                                         Value source1, bool key) {
   numStaged = count;
   Value end = add(start, count);
-  Value rowBase = key ? rows.keyRowBase : rows.rowBase;
-  Value rate = key ? rows.keyRate : rows.rate;
   gpu::BarrierOp::create(b, loc);
   SmallVector<Value> tokens =
-      copyRows(smem, source0, rows.batch, rows.head, rowBase, rate, start, end,
-               stagedRows, idx(kStaged0));
-  SmallVector<Value> more =
-      copyRows(smem, source1, rows.batch, rows.head, rowBase, rate, start, end,
-               stagedRows, idx(kStaged0 + stagedRows));
-  tokens.append(more.begin(), more.end());
+      copyRowPair(rows, start, end, stagedRows, source0, source1, kStaged0,
+                  kStaged0 + stagedRows, key);
   if (!key) {
-    // The staged queries' lse and delta, one thread per row; invalid rows
-    // get lse = +inf (P = 0).
+    // The staged queries' lse and delta, one thread per row.
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
     ifThen(ult(tid, idx(stagedRows)), [&] {
-      Value selected = add(start, tid);
-      Value valid = ult(selected, end);
-      Value row = rows.queryRow(*this, select(valid, selected, idx(0)));
-      SmallVector<Value> index = {rows.batch, row, rows.head};
-      Value lse = select(valid, extTo(b.getF32Type(), load(p.lse, index)),
-                         f32(std::numeric_limits<double>::infinity()));
-      Value delta =
-          select(valid, extTo(b.getF32Type(), load(p.delta, index)), f32(0.0));
+      auto [lse, delta] = rowTerms(rows, add(start, tid), end);
       store(lse, stagedLse, tid);
       store(delta, stagedDelta, tid);
     });
