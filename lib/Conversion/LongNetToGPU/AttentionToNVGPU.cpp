@@ -61,7 +61,6 @@ struct Geometry {
   Value numGatheredKeys; // gathered branch: rows of K and V
 };
 
-
 class FlashKernelEmitter : public TensorCoreBuilder {
 public:
   FlashKernelEmitter(OpBuilder &b, Location loc, const FlashProblem &p,
@@ -108,7 +107,8 @@ private:
   }
 
   Geometry emitGeometry();
-  SegmentRows emitBlockRows(const Geometry &geo, Value blockId, Value &queryTile);
+  SegmentRows emitBlockRows(const Geometry &geo, Value blockId,
+                            Value &queryTile);
   Value scaleValue(Type type);
 
   // Tensor-core kernel.
@@ -162,8 +162,7 @@ Geometry FlashKernelEmitter::emitGeometry() {
 /// Decodes the linear block id into (query tile, segment, batch x head) and
 /// the segment's rows (TileProgram.h).
 SegmentRows FlashKernelEmitter::emitBlockRows(const Geometry &geo,
-                                              Value blockId,
-                                              Value &queryTile) {
+                                              Value blockId, Value &queryTile) {
   queryTile = remU(blockId, geo.numQueryTiles);
   Value rest = divU(blockId, geo.numQueryTiles);
   Value segment = remU(rest, geo.numSegments);
@@ -174,8 +173,9 @@ SegmentRows FlashKernelEmitter::emitBlockRows(const Geometry &geo,
     return emitGatheredRows(*this, p.offsetMode, batch, head, geo.numHeads,
                             geo.seqLen, geo.rate, geo.numGatheredKeys,
                             p.queryBase);
-  return mlir::longnet::emitSegmentRows(*this, p.offsetMode, batch, head, geo.numHeads,
-                         segment, geo.segLen, geo.seqLen, geo.rate);
+  return mlir::longnet::emitSegmentRows(*this, p.offsetMode, batch, head,
+                                        geo.numHeads, segment, geo.segLen,
+                                        geo.seqLen, geo.rate);
 }
 
 LogicalResult FlashKernelEmitter::emit(Operation *op) {
@@ -328,7 +328,8 @@ void FlashKernelEmitter::emitTensorCoreBlock(const Geometry &geo,
                 Value key = add(keyBase, idx(nb * 8 + c));
                 Value visible = ult(key, rows.numKeys);
                 if (p.causal)
-                  visible = andI(visible, ule(key, rows.queryIndex(*this, query)));
+                  visible =
+                      andI(visible, ule(key, rows.queryIndex(*this, query)));
                 Value score = vector::ExtractOp::create(
                     b, loc, s[nb], ArrayRef<int64_t>{half, c});
                 Value v = select(visible, fmul(score, scaleLog2), negInf);

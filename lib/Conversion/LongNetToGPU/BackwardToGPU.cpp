@@ -448,10 +448,11 @@ void TensorCoreBackwardTiles::loadOwnRows(const SegmentRows &rows, Value start,
         rowTerms(rows, add(start, ownLocal(half)), ownEnd);
 }
 
-SmallVector<Value> TensorCoreBackwardTiles::copyRowPair(
-    const SegmentRows &rows, Value start, Value end, int64_t numRows,
-    Value source0, Value source1, int64_t smemRow0, int64_t smemRow1,
-    bool key) {
+SmallVector<Value>
+TensorCoreBackwardTiles::copyRowPair(const SegmentRows &rows, Value start,
+                                     Value end, int64_t numRows, Value source0,
+                                     Value source1, int64_t smemRow0,
+                                     int64_t smemRow1, bool key) {
   Value rowBase = key ? rows.keyRowBase : rows.rowBase;
   Value rate = key ? rows.keyRate : rows.rate;
   SmallVector<Value> tokens =

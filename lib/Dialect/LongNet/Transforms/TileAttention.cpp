@@ -211,16 +211,16 @@ void FlashEmitter::copyRow(Value source, Value row, Value buffer, Value j) {
   auto loadType = VectorType::get({tiles.lanes}, elementType);
   Value padding =
       arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, 0.0));
-  forLoop(idx(0), paddedHeadDim, idx(tiles.lanes), {},
-          [&](Value d, ValueRange) {
-            Value v = vector::TransferReadOp::create(
-                b, loc, loadType, source, ValueRange{rows.batch, row, rows.head, d},
-                padding, ArrayRef<bool>{rowsInBounds});
-            if (loadType != vectorType)
-              v = arith::ExtFOp::create(b, loc, vectorType, v);
-            vector::StoreOp::create(b, loc, v, buffer, ValueRange{j, d});
-            return SmallVector<Value>();
-          });
+  forLoop(
+      idx(0), paddedHeadDim, idx(tiles.lanes), {}, [&](Value d, ValueRange) {
+        Value v = vector::TransferReadOp::create(
+            b, loc, loadType, source, ValueRange{rows.batch, row, rows.head, d},
+            padding, ArrayRef<bool>{rowsInBounds});
+        if (loadType != vectorType)
+          v = arith::ExtFOp::create(b, loc, vectorType, v);
+        vector::StoreOp::create(b, loc, v, buffer, ValueRange{j, d});
+        return SmallVector<Value>();
+      });
 }
 
 void FlashEmitter::emitKeyTile(Value keyStart) {
